@@ -1,0 +1,1 @@
+"""newsclean's staged cleaners: a plain library (it never imports prefect)."""

@@ -1,0 +1,66 @@
+"""The per-document stages in order, and the batch cleaner the flow maps over.
+
+Stage contract: a module with `STAGE = "<name>"` and `apply(doc, ctx) -> None`, which edits
+`doc` in place (logging every change with `doc.edit`) or raises `Reject`. A stage that raises
+anything else rejects that unit only ("<stage>.error: <exception>"): one bad document never
+stops a batch.
+
+Cross-document work is not done here: site templates are learned before the batches (the
+flow passes them in `ctx.templates`) and duplicates are decided after them (`cleaners.dedup`).
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from cleaners import artifacts, boilerplate, language, metadata, quality, structure, unicode_fix
+from cleaners.config import Config
+from cleaners.document import Document, Reason, Reject
+
+log = logging.getLogger("cleaners")
+
+# decode happens in the readers (bytes -> text -> Document); dedup and write after the batch.
+STAGES: list[tuple[str, Callable[[Document, "Context"], None]]] = [
+    (unicode_fix.STAGE, unicode_fix.apply),
+    (structure.STAGE, structure.apply),
+    (metadata.STAGE, metadata.apply),
+    (boilerplate.STAGE, boilerplate.apply),
+    (artifacts.STAGE, artifacts.apply),
+    (language.STAGE, language.apply),
+    (quality.STAGE, quality.apply),
+]
+
+
+@dataclass
+class Context:
+    """What every stage may read besides the document. Cheap to pass to a worker."""
+    config: Config = field(default_factory=Config)
+    templates: dict[str, Any] = field(default_factory=dict)  # site -> learned template (boilerplate)
+
+
+@dataclass
+class Outcome:
+    doc: Document
+    kept: bool
+    reasons: list[Reason] = field(default_factory=list)
+    quarantine: bool = False
+
+
+def clean_document(doc: Document, ctx: Context) -> Outcome:
+    """Run every stage on one document; never raises for a problem in the document."""
+    for name, stage in STAGES:
+        started = time.perf_counter()
+        try:
+            stage(doc, ctx)
+        except Reject as rej:
+            return Outcome(doc, False, [rej.reason], quarantine=rej.quarantine)
+        except RecursionError:
+            return Outcome(doc, False, [Reason(name, "error", "recursion limit hit (document too deeply nested)")])
+        except Exception as exc:  # noqa: BLE001 - one document must never stop the batch
+            log.exception("stage %s failed on %s", name, doc.source)
+            return Outcome(doc, False, [Reason(name, "error", f"{type(exc).__name__}: {exc}")])
+        finally:
+            doc.timings[name] = doc.timings.get(name, 0.0) + time.perf_counter() - started
+    return Outcome(doc, True)

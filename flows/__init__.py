@@ -1,0 +1,1 @@
+"""newsclean flows, tasks, deployments and CLI (the Prefect side)."""
