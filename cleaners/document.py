@@ -178,9 +178,14 @@ class Document:
             "paragraph_kinds": [p.kind for p in self.paragraphs if p.text.strip()],
         }
 
-    def edits_record(self) -> dict[str, Any]:
-        """One line of the edit log (CLEAN/edits/*.jsonl)."""
-        return {"id": self.id, "source": self.source,
+    def edits_record(self, status: str, reasons: list[str] | None = None,
+                     raw_cap: int = 100_000) -> dict[str, Any]:
+        """One line of the edit log (CLEAN/edits/*.jsonl); `status` is kept | rejected |
+        quarantine | duplicate. The decoded input text rides along (capped) so a report can
+        show raw beside clean without going back to RAW."""
+        return {"id": self.id, "source": self.source, "status": status,
+                "reasons": reasons or [], "title": self.title,
+                "raw": self.raw_text[:raw_cap], "raw_truncated": len(self.raw_text) > raw_cap,
                 "edits": [asdict(e) for e in self.edits], "timings": self.timings}
 
 
