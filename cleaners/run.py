@@ -1,0 +1,348 @@
+"""One cleaning run as plain functions: plan -> learn templates -> clean batches -> dedup -> write
+-> report. The Prefect flow (flows/flow.py) maps the batch functions as tasks; `run_local` runs
+them in a loop, for tests and for measuring without a server:
+
+    python -m cleaners.run RAW CLEAN [--config FILE]
+
+Order that makes a killed run harmless: batches only write to a private staging folder; shards
+are renamed into place one batch at a time, and the state store records a raw file as processed
+only after every shard holding its units is in place.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import shutil
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from cleaners import dedup, readers, structure, templates
+from cleaners.config import Config, load_config
+from cleaners.document import Document, Reason, rejection_record
+from cleaners.pipeline import Context, clean_document
+from cleaners.state import StateStore
+from cleaners.writer import read_jsonl, remove_stale_temporaries, shard_name, write_jsonl_atomic
+
+WORK = ".work"   # CLEAN/.work/<run-id>/: staging, deleted when the run ends
+
+
+class UsageError(ValueError):
+    """Arguments that cannot be used (no RAW folder, CLEAN is a file...): one line for the user."""
+
+
+@dataclass
+class Batch:
+    index: int
+    items: list[readers.WorkItem]
+    units: int
+
+
+@dataclass
+class RunPlan:
+    run_id: str
+    raw_dir: Path
+    clean_dir: Path
+    config: Config
+    started: str
+    files: dict[str, readers.FileInfo]
+    status: dict[str, str]                  # raw path -> new | changed | unchanged
+    batches: list[Batch]
+    units_seen: int
+    units_unchanged: int
+    items_per_file: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def work_dir(self) -> Path:
+        return self.clean_dir / WORK / self.run_id
+
+    @property
+    def units_new(self) -> int:
+        return sum(b.units for b in self.batches)
+
+
+@dataclass
+class BatchResult:
+    index: int
+    staged: str                              # staging file with this batch's records
+    sigs: list[Any]                          # dedup.DocSig of every kept document
+    kept: int = 0
+    rejected: int = 0
+    reasons: Counter = field(default_factory=Counter)
+    stage_seconds: dict[str, float] = field(default_factory=dict)
+    paths: list[str] = field(default_factory=list)
+    units: int = 0
+    seconds: float = 0.0
+
+
+# ---- plan ------------------------------------------------------------------------------
+def new_run_id() -> str:
+    return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
+
+
+def check_dirs(raw_dir: Path, clean_dir: Path) -> None:
+    if not raw_dir.exists():
+        raise UsageError(f"no such RAW folder: {raw_dir}")
+    if not raw_dir.is_dir():
+        raise UsageError(f"RAW is not a folder: {raw_dir}")
+    if clean_dir.exists() and not clean_dir.is_dir():
+        raise UsageError(f"CLEAN is a file, not a folder: {clean_dir}")
+    if clean_dir.resolve() == raw_dir.resolve() or raw_dir.resolve() in clean_dir.resolve().parents:
+        raise UsageError(f"CLEAN must not be inside RAW: {clean_dir}")
+
+
+def start_run(raw_dir: Path, clean_dir: Path, cfg: Config, run_id: str | None = None
+              ) -> tuple[RunPlan, StateStore]:
+    """List RAW, compare with the state store, cut the new units into batches.
+
+    Opens the state store first: a corrupt store stops the run before anything is written."""
+    raw_dir, clean_dir = Path(raw_dir), Path(clean_dir)
+    check_dirs(raw_dir, clean_dir)
+    clean_dir.mkdir(parents=True, exist_ok=True)
+    store = StateStore.open(clean_dir)
+    remove_stale_temporaries(clean_dir)
+    files = readers.list_files(raw_dir)
+    status = {f.path: store.file_status(f) for f in files}
+    items = readers.plan_items(raw_dir, files, cfg.read, cfg.run.batch_size)
+    todo = [it for it in items if status[it.path] != "unchanged"]
+    plan = RunPlan(
+        run_id=run_id or new_run_id(), raw_dir=raw_dir, clean_dir=clean_dir, config=cfg,
+        started=_now(), files={f.path: f for f in files}, status=status,
+        batches=cut_batches(todo, cfg.run.batch_size),
+        units_seen=sum(it.units for it in items),
+        units_unchanged=sum(it.units for it in items if status[it.path] == "unchanged"),
+        items_per_file=dict(Counter(it.path for it in todo)),
+    )
+    return plan, store
+
+
+def cut_batches(items: list[readers.WorkItem], batch_size: int) -> list[Batch]:
+    batches: list[Batch] = []
+    current: list[readers.WorkItem] = []
+    units = 0
+    for it in items:
+        if current and units + it.units > batch_size:
+            batches.append(Batch(len(batches) + 1, current, units))
+            current, units = [], 0
+        current.append(it)
+        units += it.units
+    if current:
+        batches.append(Batch(len(batches) + 1, current, units))
+    return batches
+
+
+# ---- templates (cross-document pre-pass) -----------------------------------------------
+def scan_batch(raw_dir: Path, items: list[readers.WorkItem], cfg: Config) -> Any:
+    """Count line keys per site over a batch (read + structure only) for template learning."""
+    docs = []
+    for unit in _read_items(raw_dir, items, cfg):
+        if isinstance(unit, Document):
+            try:
+                structure.apply(unit, Context(cfg))
+                docs.append(unit)
+            except Exception:  # noqa: BLE001 - the cleaning pass reports it properly
+                continue
+    return templates.scan(docs)
+
+
+def learn_templates(clean_dir: Path, counts: Iterable[Any], cfg: Config) -> dict[str, Any]:
+    total = templates.merge(list(counts))
+    learned = templates.learn(total, previous=templates.load(clean_dir), cfg=cfg.boilerplate)
+    templates.save(clean_dir, learned)
+    return learned
+
+
+# ---- clean one batch (runs in a task / worker) ----------------------------------------
+def clean_batch(raw_dir: Path, work_dir: Path, batch: Batch, cfg: Config,
+                learned: dict[str, Any]) -> BatchResult:
+    started = time.perf_counter()
+    ctx = Context(config=cfg, templates=learned)
+    staged = Path(work_dir) / f"batch-{batch.index:05d}.jsonl"
+    result = BatchResult(batch.index, str(staged), [], paths=sorted({it.path for it in batch.items}),
+                         units=batch.units)
+    lines: list[dict[str, Any]] = []
+    for unit in _read_items(raw_dir, batch.items, cfg):
+        if isinstance(unit, readers.Rejected):
+            lines.append({"kind": "rejected", "record": rejection_record(unit.source, unit.reasons)})
+            _count_reject(result, unit.reasons)
+            continue
+        outcome = clean_document(unit, ctx)
+        for stage, secs in unit.timings.items():
+            result.stage_seconds[stage] = result.stage_seconds.get(stage, 0.0) + secs
+        if outcome.kept:
+            result.kept += 1
+            result.sigs.append(dedup.signature(unit, cfg.dedup))
+            lines.append({"kind": "kept", "record": unit.to_record(),
+                          "edits": unit.edits_record("kept")})
+        else:
+            status = "quarantine" if outcome.quarantine else "rejected"
+            reasons = [str(r) for r in outcome.reasons]
+            lines.append({"kind": status,
+                          "record": rejection_record(unit.source, outcome.reasons, unit,
+                                                     quarantine=outcome.quarantine),
+                          "edits": unit.edits_record(status, reasons)})
+            _count_reject(result, outcome.reasons)
+    write_jsonl_atomic(staged, lines)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _read_items(raw_dir: Path, items: list[readers.WorkItem], cfg: Config):
+    for it in items:
+        yield from readers.read_item(Path(raw_dir), it, cfg.read)
+
+
+def _count_reject(result: BatchResult, reasons: list[Reason]) -> None:
+    result.rejected += 1
+    for r in reasons:
+        result.reasons[f"{r.stage}.{r.rule}"] += 1
+
+
+# ---- dedup (global) and write ---------------------------------------------------------
+def decide_duplicates(results: list[BatchResult], store: StateStore, cfg: Config) -> Any:
+    sigs = [s for r in sorted(results, key=lambda r: r.index) for s in r.sigs]
+    return dedup.decide(sigs, store, cfg.dedup)
+
+
+def write_batch(plan: RunPlan, result: BatchResult, duplicates: dict[str, Any],
+                store: StateStore, done_items: Counter) -> dict[str, int]:
+    """Move one batch from staging into corpus/rejected/edits, then record it in the store."""
+    corpus, rejected, edits, kept_sigs = [], [], [], []
+    sig_of = {s.id: s for s in result.sigs}
+    name = shard_name(plan.run_id, result.index)
+    for line in read_jsonl(Path(result.staged)):
+        rec, ed = line["record"], line.get("edits")
+        rec.update(_raw_fields(plan, rec["source"]))
+        if line["kind"] == "kept" and rec["id"] in duplicates:
+            dup = duplicates[rec["id"]]
+            reason = f"dedup.{dup.kind}: {dup.message}"
+            rejected.append({"id": rec["id"], "source": rec["source"], "reasons": [reason],
+                             "duplicate_of": dup.keeper_id, "similarity": dup.similarity,
+                             "title": rec.get("title"), "url": rec.get("url"),
+                             **_raw_fields(plan, rec["source"])})
+            ed.update(status="duplicate", reasons=[reason])
+        elif line["kind"] == "kept":
+            corpus.append(rec)
+            kept_sigs.append((sig_of[rec["id"]], name))
+        else:
+            rejected.append(rec)
+        if ed is not None:
+            edits.append(ed)
+    counts = {"kept": len(corpus), "rejected": len(rejected)}
+    for sub, recs in (("corpus", corpus), ("rejected", rejected), ("edits", edits)):
+        if recs:
+            write_jsonl_atomic(plan.clean_dir / sub / name, recs)
+    # A raw file is processed once every item cut from it has its shard in place.
+    finished = []
+    for path in result.paths:
+        done_items[path] += sum(1 for it in _items_of(plan, result.index) if it.path == path)
+        if done_items[path] >= plan.items_per_file.get(path, 1):
+            finished.append(plan.files[path])
+    store.commit_batch(finished, kept_sigs)
+    return counts
+
+
+def _items_of(plan: RunPlan, index: int) -> list[readers.WorkItem]:
+    return plan.batches[index - 1].items
+
+
+def _raw_fields(plan: RunPlan, source: str) -> dict[str, Any]:
+    info = plan.files.get(source.split("#", 1)[0])
+    return {"raw_size": info.size, "raw_mtime": info.mtime} if info else {}
+
+
+def finish_run(plan: RunPlan, results: list[BatchResult], dedup_result: Any,
+               step_seconds: dict[str, float], learned: dict[str, Any], runner: str) -> dict[str, Any]:
+    """Write the report; returns the run summary (what the CLI prints)."""
+    from cleaners import report  # imported late: only the main process needs it
+
+    rejected = sum(r.rejected for r in results)
+    duplicates = len(dedup_result.duplicates)
+    reasons = Counter()
+    for r in results:
+        reasons.update(r.reasons)
+    stage_seconds: Counter = Counter()
+    for r in results:
+        stage_seconds.update(r.stage_seconds)
+    shards = {sub: sorted(p.name for p in (plan.clean_dir / sub).glob(f"{plan.run_id}-*.jsonl"))
+              for sub in ("corpus", "rejected", "edits")}
+    run_info = {
+        "run_id": plan.run_id, "started": plan.started, "ended": _now(),
+        "raw_dir": str(plan.raw_dir), "clean_dir": str(plan.clean_dir),
+        "params": {"batch_size": plan.config.run.batch_size, "batches": len(plan.batches)},
+        "config": plan.config.model_dump(), "runner": runner,
+        "step_timings": {k: round(v, 4) for k, v in step_seconds.items()},
+        "stage_timings": {k: round(v, 4) for k, v in stage_seconds.items()},
+        "units": {"seen": plan.units_seen, "new": plan.units_new, "unchanged": plan.units_unchanged,
+                  "kept": sum(r.kept for r in results) - duplicates,
+                  "rejected": rejected + duplicates, "duplicates": duplicates},
+        "shards": shards,
+        "dedup_clusters": dedup_result.clusters,
+        "templates": templates.summary(learned) if hasattr(templates, "summary") else {},
+    }
+    rep = report.build_report(plan.clean_dir, run_info)
+    json_path, html_path = report.write_report(plan.clean_dir, plan.run_id, rep)
+    shutil.rmtree(plan.work_dir, ignore_errors=True)
+    return {"run_id": plan.run_id, "units": run_info["units"], "reasons": dict(reasons),
+            "report_json": str(json_path), "report_html": str(html_path),
+            "seconds": round(sum(step_seconds.values()), 3)}
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+# ---- the loop without Prefect ----------------------------------------------------------
+def run_local(raw_dir: str | Path, clean_dir: str | Path, cfg: Config | None = None,
+              on_batch: Callable[[BatchResult, int], None] | None = None) -> dict[str, Any]:
+    cfg = cfg or Config()
+    steps: dict[str, float] = {}
+    t = time.perf_counter()
+    plan, store = start_run(Path(raw_dir), Path(clean_dir), cfg)
+    try:
+        plan.work_dir.mkdir(parents=True, exist_ok=True)
+        steps["plan"] = time.perf_counter() - t
+        t = time.perf_counter()
+        learned = learn_templates(plan.clean_dir, (scan_batch(plan.raw_dir, b.items, cfg)
+                                                   for b in plan.batches), cfg)
+        steps["templates"] = time.perf_counter() - t
+        t = time.perf_counter()
+        results = []
+        for b in plan.batches:
+            results.append(clean_batch(plan.raw_dir, plan.work_dir, b, cfg, learned))
+            if on_batch:
+                on_batch(results[-1], len(plan.batches))
+        steps["clean"] = time.perf_counter() - t
+        t = time.perf_counter()
+        dd = decide_duplicates(results, store, cfg)
+        steps["dedup"] = time.perf_counter() - t
+        t = time.perf_counter()
+        done: Counter = Counter()
+        for r in results:
+            write_batch(plan, r, dd.duplicates, store, done)
+        steps["write"] = time.perf_counter() - t
+        return finish_run(plan, results, dd, steps, learned, runner="local")
+    finally:
+        store.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m cleaners.run", description=__doc__.split("\n")[0])
+    ap.add_argument("raw", nargs="?", default="raw")
+    ap.add_argument("clean", nargs="?", default="clean")
+    ap.add_argument("--config")
+    args = ap.parse_args(argv)
+    cfg = load_config(args.config) if args.config else Config()
+    summary = run_local(args.raw, args.clean, cfg)
+    print(json.dumps(summary, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

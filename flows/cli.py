@@ -1,0 +1,101 @@
+"""The `newsclean` command line."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+# Before prefect is imported anywhere: no telemetry (no network here), and the cleaners'
+# own logger goes through Prefect's handlers inside runs.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_LOGGING_EXTRA_LOGGERS", "cleaners")
+
+import typer  # noqa: E402
+from rich.console import Console  # noqa: E402
+from rich.table import Table  # noqa: E402
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="newsclean: turn scraped news articles into a clean, explained corpus.")
+console = Console(stderr=False)
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    err.print(f"[red]newsclean: {message}[/red]", highlight=False)
+    raise typer.Exit(code)
+
+
+@app.command()
+def run(raw: Path = typer.Argument(Path("raw"), help="folder of raw articles (walked recursively)"),
+        clean: Path = typer.Argument(Path("clean"), help="output folder"),
+        config: Optional[Path] = typer.Option(None, "--config", help="TOML config file"),
+        batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="documents per task run"),
+        progress: bool = typer.Option(True, "--progress/--no-progress", help="show a progress bar")) -> None:
+    """Clean the new and changed units of RAW into CLEAN (a Prefect flow run)."""
+    from cleaners.config import ConfigError
+    from cleaners.run import UsageError, check_dirs
+    from flows.flow import resolve_config
+
+    try:
+        check_dirs(raw, clean)
+        resolve_config(str(config) if config else None, None, batch_size)  # fail fast, before Prefect
+    except (UsageError, ConfigError) as exc:
+        _fail(str(exc))
+    summary = _run_flow(raw, clean, config, batch_size, progress)
+    _print_summary(summary)
+
+
+def _run_flow(raw: Path, clean: Path, config: Optional[Path], batch_size: Optional[int],
+              progress: bool) -> dict:
+    from cleaners.state import StateCorrupt
+    from flows import flow as F
+    from flows.quiet import quiet_server_shutdown
+
+    quiet_server_shutdown()
+    bar = _progress_bar() if progress and console.is_terminal else None
+    if bar:
+        task_id = bar.add_task("cleaning batches", total=None)
+        F.PROGRESS_HOOK = lambda done, total: bar.update(task_id, completed=done, total=total)
+        bar.start()
+    try:
+        return F.clean_corpus(str(raw), str(clean), str(config) if config else None, batch_size)
+    except StateCorrupt as exc:
+        _fail(str(exc))
+    finally:
+        if bar:
+            bar.stop()
+            F.PROGRESS_HOOK = None
+    return {}
+
+
+def _progress_bar():
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=True)
+
+
+def _print_summary(summary: dict) -> None:
+    units = summary["units"]
+    table = Table(title=f"newsclean run {summary['run_id']}", show_header=False)
+    for key in ("seen", "new", "unchanged", "kept", "rejected", "duplicates"):
+        table.add_row(key, str(units.get(key, 0)))
+    table.add_row("seconds", f"{summary['seconds']:.1f}")
+    console.print(table)
+    if summary["reasons"]:
+        reasons = Table(title="rejected by reason")
+        reasons.add_column("reason")
+        reasons.add_column("units", justify="right")
+        for reason, n in sorted(summary["reasons"].items(), key=lambda kv: -kv[1]):
+            reasons.add_row(reason, str(n))
+        console.print(reasons)
+    console.print(f"report: {summary['report_html']}", highlight=False)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
