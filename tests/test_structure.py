@@ -1,0 +1,27 @@
+from cleaners.document import Document, Origin, Paragraph
+from cleaners.pipeline import Context
+from cleaners import structure
+
+
+def _run(text):
+    d = Document.new("a.txt", Origin(path="a.txt"), raw_text=text)
+    structure.apply(d, Context())
+    return d
+
+
+def test_blank_lines_and_single_newlines_both_split_paragraphs():
+    d = _run("Title\n\nFirst para.\nSecond para.\r\n\r\n\n Third\u00a0 para. \n")
+    assert [p.text for p in d.paragraphs] == ["Title", "First para.", "Second para.", "Third para."]
+
+
+def test_whitespace_fix_is_logged_and_clean_text_is_not_touched():
+    d = _run("Clean line.\n\nTwo  spaces here.")
+    assert [e.rule for e in d.edits] == ["whitespace"]
+    assert d.edits[0].para == 1 and d.edits[0].after == "Two spaces here."
+
+
+def test_html_paragraphs_keep_their_kinds():
+    d = Document.new("a.html", Origin(path="a.html", format="html"))
+    d.paragraphs = [Paragraph("Heading", "h"), Paragraph("  item ", "li")]
+    structure.apply(d, Context())
+    assert [(p.text, p.kind) for p in d.paragraphs] == [("Heading", "h"), ("item", "li")]
