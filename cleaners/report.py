@@ -67,7 +67,14 @@ def run_shards(clean_dir: Path, run_info: dict[str, Any], kind: str) -> list[Pat
     if names is not None:
         return [folder / Path(n).name for n in names if (folder / Path(n).name).is_file()]
     run_id = run_info.get("run_id", "")
-    return sorted(folder.glob(f"{run_id}-*.jsonl")) if folder.is_dir() else []
+    return _shards_of_run(folder, run_id)
+
+
+def _shards_of_run(folder: Path, run_id: str) -> list[Path]:
+    """Shards named <run-id>-NNNNN.jsonl (exactly this run id, not one that merely starts so)."""
+    if not folder.is_dir():
+        return []
+    return [p for p in sorted(folder.glob(f"{run_id}-*.jsonl")) if _run_of_shard(p) == run_id]
 
 
 def rule_of_reason(reason: str) -> str:
@@ -374,10 +381,7 @@ class ReportBuilder:
                         "edit_records": self.edit_records,
                         "status": dict(self.status),
                         "shards": info.get("shards") or {}},
-            "timings": {"stages": {s: {"seconds": secs, "docs": self.stage_timed_docs[s],
-                                       "ms_per_doc": 1000 * secs / max(self.stage_timed_docs[s], 1)}
-                                   for s, secs in self.stage_seconds.items()},
-                        "steps": dict(info.get("step_timings") or {})},
+            "timings": {"stages": self._stage_timings(), "steps": dict(info.get("step_timings") or {})},
             "edits": {"total": self.edits_total, "docs_with_edits": self.docs_with_edits,
                       "by_stage": {s: {"edits": n, "docs": self.stage_docs[s]}
                                    for s, n in self.stage_edits.most_common()},
@@ -393,6 +397,15 @@ class ReportBuilder:
         }
         report["documents"] = self.documents()
         return report
+
+    def _stage_timings(self) -> dict[str, dict[str, Any]]:
+        """Seconds per stage summed over the documents' own timings; when the edit log carries
+        none, the orchestration's per-stage sums (`run_info["stage_timings"]`) stand in."""
+        seconds = dict(self.stage_seconds) or {
+            s: float(v) for s, v in (self.run_info.get("stage_timings") or {}).items() if _numeric(v) is not None}
+        docs = {s: self.stage_timed_docs[s] or self.edit_records for s in seconds}
+        return {s: {"seconds": secs, "docs": docs[s], "ms_per_doc": 1000 * secs / max(docs[s], 1)}
+                for s, secs in seconds.items()}
 
     # -- duplicate clusters ----------------------------------------------------------------
     @staticmethod
@@ -522,6 +535,78 @@ def load_report(clean_dir: Path, run: str = "latest") -> dict[str, Any]:
     if not path.is_file():
         raise FileNotFoundError(f"no report for run {run!r} ({path})")
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+# ---- one document across the outputs (for `newsclean show`) ---------------------------------
+
+def _shards_newest_first(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    return sorted(folder.glob("*.jsonl"), key=lambda p: (p.stat().st_mtime, p.name), reverse=True)
+
+
+def _run_of_shard(path: Path) -> str:
+    """"<run-id>-00003.jsonl" -> "<run-id>"."""
+    return path.name[: -len(".jsonl")].rsplit("-", 1)[0]
+
+
+def _matches(rec: dict[str, Any], query: str) -> int:
+    """2 for an exact source or id, 1 for a source ending in /query (a path tail), else 0."""
+    source = str(rec.get("source") or "")
+    if query in (source, rec.get("id")):
+        return 2
+    return 1 if source.endswith("/" + query) or source.split("#", 1)[0].endswith("/" + query) else 0
+
+
+def _find_in(folder: Path, query: str, shards: Iterable[Path] | None = None) -> tuple[dict[str, Any], Path] | None:
+    """The newest record matching `query` (exact beats path tail); LookupError if the tail is
+    ambiguous inside the newest shard that has any match."""
+    needle = json.dumps(query, ensure_ascii=False)[1:-1]
+    for path in shards if shards is not None else _shards_newest_first(folder):
+        exact, tails = None, {}
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                if needle not in line:          # cheap filter before parsing a long line
+                    continue
+                try:
+                    rec = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                kind = _matches(rec, query) if isinstance(rec, dict) else 0
+                if kind == 2:
+                    exact = rec
+                elif kind == 1:
+                    tails[rec.get("source")] = rec
+        if exact is not None:
+            return exact, path
+        if len(tails) == 1:
+            return next(iter(tails.values())), path
+        if tails:
+            names = ", ".join(sorted(str(s) for s in tails)[:10])
+            raise LookupError(f"{query!r} matches several documents: {names}")
+    return None
+
+
+def find_document(clean_dir: Path, query: str) -> dict[str, Any] | None:
+    """Everything the outputs say about one unit, by source, id or source path tail: its newest
+    edit-log line, and the corpus or rejected record of the same run."""
+    clean_dir = Path(clean_dir)
+    found = _find_in(clean_dir / "edits", query)
+    if found is None:
+        # rejected by the reader: no edit-log line, only a rejected record
+        hit = _find_in(clean_dir / "rejected", query)
+        if hit is None:
+            return None
+        rec, path = hit
+        return {"run_id": _run_of_shard(path), "edits": None, "corpus": None, "rejected": rec}
+    edits, path = found
+    run_id = _run_of_shard(path)
+    out: dict[str, Any] = {"run_id": run_id, "edits": edits, "corpus": None, "rejected": None}
+    for kind in ("corpus", "rejected"):
+        hit = _find_in(clean_dir / kind, str(edits.get("id")), _shards_of_run(clean_dir / kind, run_id))
+        if hit is not None:
+            out[kind] = hit[0]
+    return out
 
 
 # ---- build and write ------------------------------------------------------------------------

@@ -93,6 +93,30 @@ def _print_summary(summary: dict) -> None:
     console.print(f"report: {summary['report_html']}", highlight=False)
 
 
+@app.command()
+def report(run: str = typer.Argument("latest", help="run id, or latest"),
+           clean: Path = typer.Argument(Path("clean"), help="output folder")) -> None:
+    """Print a run's cleaning report: units, edits by rule, stages, rejects, drift."""
+    from flows.views import ViewError, report_command
+
+    try:
+        report_command(run, clean, console)
+    except ViewError as exc:
+        _fail(str(exc))
+
+
+@app.command()
+def show(source: str = typer.Argument(..., help="a unit's source path (or its tail), or its id"),
+         clean: Path = typer.Argument(Path("clean"), help="output folder")) -> None:
+    """Print every edit made to one document and a coloured diff of raw vs clean."""
+    from flows.views import ViewError, show_command
+
+    try:
+        show_command(source, clean, console)
+    except ViewError as exc:
+        _fail(str(exc))
+
+
 def main() -> None:
     app()
 
