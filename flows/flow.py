@@ -17,6 +17,7 @@ from prefect.utilities.annotations import quote
 
 from cleaners import run as R
 from cleaners.config import Config, from_dict, load_config
+from flows.artifacts import BatchProgress, publish_run_artifacts
 
 # Set by the CLI for a local progress bar: called as hook(done_batches, total_batches).
 PROGRESS_HOOK: Callable[[int, int], None] | None = None
@@ -60,6 +61,7 @@ def clean_corpus(raw_dir: str = "raw", clean_dir: str = "clean", config_path: st
         logger.info("run %s: %d units seen, %d new in %d batches, %d unchanged",
                     plan.run_id, plan.units_seen, plan.units_new, len(plan.batches), plan.units_unchanged)
         steps["plan"] = time.perf_counter() - t
+        progress = BatchProgress(len(plan.batches), plan.clean_dir, plan.run_id)  # Prefect artifact
 
         t = time.perf_counter()
         counts = scan_task.map(unmapped(str(plan.raw_dir)), [quote(b.items) for b in plan.batches],
@@ -74,6 +76,7 @@ def clean_corpus(raw_dir: str = "raw", clean_dir: str = "clean", config_path: st
         results = []
         for f in futures:
             results.append(f.result())
+            progress.update(len(results))
             if PROGRESS_HOOK:
                 PROGRESS_HOOK(len(results), len(plan.batches))
         steps["clean"] = time.perf_counter() - t
@@ -88,6 +91,7 @@ def clean_corpus(raw_dir: str = "raw", clean_dir: str = "clean", config_path: st
             R.write_batch(plan, r, dd.duplicates, store, done)
         steps["write"] = time.perf_counter() - t
         summary = R.finish_run(plan, results, dd, steps, learned, runner="prefect")
+        publish_run_artifacts(summary, plan.clean_dir)   # summary, rules table, link to report.html
     finally:
         store.close()
     logger.info("run %s done: %s; report %s", plan.run_id, summary["units"], summary["report_html"])
