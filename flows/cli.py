@@ -21,8 +21,11 @@ console = Console(stderr=False)
 err = Console(stderr=True)
 
 
+EXIT_BUSY = 3   # another run holds CLEAN/.lock
+
+
 def _fail(message: str, code: int = 2) -> None:
-    err.print(f"[red]newsclean: {message}[/red]", highlight=False)
+    err.print(f"[red]newsclean: {message}[/red]", highlight=False, soft_wrap=True)  # one line
     raise typer.Exit(code)
 
 
@@ -31,8 +34,10 @@ def run(raw: Path = typer.Argument(Path("raw"), help="folder of raw articles (wa
         clean: Path = typer.Argument(Path("clean"), help="output folder"),
         config: Optional[Path] = typer.Option(None, "--config", help="TOML config file"),
         batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="documents per task run"),
-        progress: bool = typer.Option(True, "--progress/--no-progress", help="show a progress bar")) -> None:
+        progress: bool = typer.Option(True, "--progress/--no-progress", help="show a progress bar"),
+        wait: bool = typer.Option(False, "--wait", help="if another run is using CLEAN, wait for it to end")) -> None:
     """Clean the new and changed units of RAW into CLEAN (a Prefect flow run)."""
+    from cleaners import lock
     from cleaners.config import ConfigError
     from cleaners.run import UsageError, check_dirs
     from flows.flow import resolve_config
@@ -42,8 +47,42 @@ def run(raw: Path = typer.Argument(Path("raw"), help="folder of raw articles (wa
         resolve_config(str(config) if config else None, None, batch_size)  # fail fast, before Prefect
     except (UsageError, ConfigError) as exc:
         _fail(str(exc))
-    summary = _run_flow(raw, clean, config, batch_size, progress)
+    # CLEAN/.lock before Prefect starts: a busy CLEAN fails at once (the run re-enters the lock)
+    try:
+        held = lock.acquire(clean, wait=wait, on_wait=lambda msg: err.print(msg, highlight=False))
+    except lock.LockBusy as exc:
+        _fail(str(exc), code=EXIT_BUSY)
+    try:
+        summary = _run_flow(raw, clean, config, batch_size, progress)
+    finally:
+        lock.release(held)
     _print_summary(summary)
+
+
+@app.command()
+def serve(raw: Path = typer.Argument(Path("raw"), help="folder of raw articles (walked recursively)"),
+          clean: Path = typer.Argument(Path("clean"), help="output folder"),
+          cron: Optional[str] = typer.Option(None, "--cron", help="cron schedule, e.g. '0 * * * *'"),
+          interval: Optional[float] = typer.Option(None, "--interval", help="seconds between runs"),
+          config: Optional[Path] = typer.Option(None, "--config", help="TOML config file"),
+          batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="documents per task run")
+          ) -> None:
+    """Run the clean-corpus deployment on a schedule against the Prefect server in PREFECT_API_URL
+    (one run at a time; Ctrl-C or SIGTERM stops serving)."""
+    from cleaners.config import ConfigError
+    from cleaners.run import UsageError, check_dirs
+    from flows.deploy import ServeError, api_url, build_deployment, check_server, serve_deployment
+    from flows.flow import resolve_config
+
+    try:
+        check_dirs(raw, clean)
+        resolve_config(str(config) if config else None, None, batch_size)
+        check_server(api_url())
+        deployment = build_deployment(raw, clean, cron=cron, interval=interval,
+                                      config_path=config, batch_size=batch_size)
+    except (UsageError, ConfigError, ServeError) as exc:
+        _fail(str(exc))
+    serve_deployment(deployment)
 
 
 def _run_flow(raw: Path, clean: Path, config: Optional[Path], batch_size: Optional[int],
