@@ -418,7 +418,8 @@ class ReportBuilder:
             keeper = keeper if isinstance(keeper, dict) else {"id": keeper, "source": c.get("keeper_source")}
             members = [m if isinstance(m, dict) else getattr(m, "__dict__", {"id": m})
                        for m in c.get("members") or []]
-            out.append({"keeper": keeper, "members": members, "why": c.get("why")})
+            out.append({"keeper": keeper, "members": members, "why": c.get("why"),
+                        "size": c.get("size") or 1 + len(members), "oversized": bool(c.get("oversized"))})
         out.sort(key=lambda c: -len(c["members"]))
         for i, c in enumerate(out):
             shown = [c["keeper"]] + c["members"][:3] if i < CLUSTER_VIEW else []
@@ -429,13 +430,15 @@ class ReportBuilder:
         clusters = []
         for c in self.clusters[:CLUSTERS_IN_JSON]:
             entry = {"keeper": _bounded(c["keeper"]), "members": _bounded(c["members"]),
-                     "size": 1 + len(c["members"]), "why": c["why"]}
+                     "size": c["size"], "why": c["why"], "oversized": c["oversized"]}
             if c["members_view"]:
                 entry["texts"] = {str(m["id"]): self._cluster_text.get(m["id"], {})
                                   for m in c["members_view"]}
             clusters.append(entry)
+        # a member may also be kept (already in the corpus, or over the cluster size cap)
         return {"clusters": len(self.clusters),
-                "units": sum(len(c["members"]) for c in self.clusters),
+                "units": sum(1 for c in self.clusters for m in c["members"]
+                             if str(m.get("status", "duplicate")).startswith("duplicate")),
                 "shown": min(len(self.clusters), CLUSTER_VIEW), "list": clusters}
 
 

@@ -284,13 +284,15 @@ def _clusters(report: dict[str, Any]) -> str:
         texts = c.get("texts")
         if texts is None:
             continue
-        members = [("keeper", c["keeper"])] + [("duplicate", m) for m in c.get("members", [])[:3]]
+        members = [("keeper", c["keeper"])] + [(m.get("status") or "duplicate", m)
+                                               for m in c.get("members", [])[:3]]
         cols = []
         for role, m in members:
             t = texts.get(str(m.get("id"))) or {}
-            sim = "" if role == "keeper" else (f' · jaccard {fmt(m.get("jaccard"))}'
+            sim = "" if role == "keeper" else (f' · {esc(m.get("kind") or "")} · jaccard {fmt(m.get("jaccard"))}'
                                                f' · containment {fmt(m.get("containment"))}')
-            body = t.get("text") or t.get("raw") or "(text not available)"
+            missing = ("(in the corpus from an earlier run)" if m.get("stored") else "(text not available)")
+            body = t.get("text") or t.get("raw") or missing
             cols.append(f'<div><b>{esc(role)}</b> <span class="mono">{esc(m.get("source") or m.get("id"))}</span>'
                         f'<span class="mut small">{sim}</span>\n{esc(body)}</div>')
         sources = " ".join(esc(m.get("source") or "") for _, m in members)

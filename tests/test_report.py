@@ -210,3 +210,16 @@ def test_rule_for_removed_paragraph():
     assert R.rule_for_removed("Share  this story", removals) == "boilerplate.share_prompt"
     assert R.rule_for_removed("A headline here.", removals) == "metadata.title"    # containment
     assert R.rule_for_removed("Something else entirely", removals) is None
+
+
+def test_duplicate_cluster_carries_texts_for_the_side_by_side_view(tmp_path):
+    info = _run(tmp_path)
+    info["dedup_clusters"][0]["members"].append(
+        {"id": "old-one", "source": "site0/old.txt", "jaccard": 0.8, "containment": 0.9,
+         "status": "kept: already in the corpus"})
+    rep = R.build_report(tmp_path, info)
+    cluster = rep["duplicates"]["list"][0]
+    keeper_id, dup_id = cluster["keeper"]["id"], cluster["members"][0]["id"]
+    assert "Share this story" not in cluster["texts"][keeper_id]["text"]      # the clean keeper
+    assert "Share this story" in cluster["texts"][dup_id]["raw"]              # the dropped copy's input
+    assert rep["duplicates"]["units"] == 1          # the member kept from an earlier run is no duplicate

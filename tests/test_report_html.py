@@ -130,3 +130,17 @@ def test_chromium_renders_an_empty_run(tmp_path):
     _, html_path = R.write_report(tmp_path, "run-empty", R.build_report(tmp_path, info))
     dom = dump_dom(html_path)
     assert 'data-js="ready"' in dom and "No edits in this run." in dom
+
+
+def test_duplicate_cluster_shown_side_by_side(tmp_path):
+    keeper, copy = boilerplate_doc("wire/a.txt"), boilerplate_doc("mirror/a.txt")
+    clusters = [{"keeper": {"id": keeper.id, "source": keeper.source},
+                 "members": [{"id": copy.id, "source": copy.source, "jaccard": 0.93, "containment": 1.0,
+                              "kind": "near", "status": "duplicate"}],
+                 "size": 2, "why": "longest body after cleaning"}]
+    info = write_run(tmp_path, "run-dup", [keeper], [], duplicates=[(copy, keeper.id)], clusters=clusters)
+    page = H.render_html(R.build_report(tmp_path, info))
+    section = page[page.index("Duplicate clusters"):page.index("Site templates learned")]
+    assert "longest body after cleaning" in section and "jaccard 0.93" in section
+    assert section.count('<div><b>') == 2               # keeper and copy, one column each
+    assert "wire/a.txt" in section and "mirror/a.txt" in section and BODY[1] in section
