@@ -10,7 +10,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 
 class Section(BaseModel):
@@ -64,13 +64,22 @@ class QualityConfig(Section):
 
 class DedupConfig(Section):
     enabled: bool = True
-    num_perm: int = 128
-    bands: int = 16
-    rows: int = 8
-    shingle_words: int = 5
-    jaccard_threshold: float = 0.7
-    containment_threshold: float = 0.8
-    max_cluster_size: int = 50
+    num_perm: int = Field(128, ge=8, le=1024)
+    # 32 bands x 4 rows: candidates from Jaccard ~0.5 up, so truncated copies come through
+    # (S-curve in cleaners/dedup.py); every candidate is verified on exact shingle sets
+    bands: int = Field(32, ge=1)
+    rows: int = Field(4, ge=1)
+    shingle_words: int = Field(5, ge=1, le=8)
+    jaccard_threshold: float = Field(0.7, gt=0, le=1)
+    containment_threshold: float = Field(0.8, gt=0, le=1)
+    containment_min_shingles: int = 20    # a smaller copy needs this many shingles to join by containment
+    max_cluster_size: int = 50            # larger clusters are flagged; only exact copies dropped
+
+    @model_validator(mode="after")
+    def _bands_fit(self) -> "DedupConfig":
+        if self.bands * self.rows > self.num_perm:
+            raise ValueError(f"bands*rows = {self.bands * self.rows} exceeds num_perm = {self.num_perm}")
+        return self
 
 
 class RunConfig(Section):
