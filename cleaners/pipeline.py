@@ -48,9 +48,14 @@ class Outcome:
     quarantine: bool = False
 
 
-def clean_document(doc: Document, ctx: Context) -> Outcome:
-    """Run every stage on one document; never raises for a problem in the document."""
+def clean_document(doc: Document, ctx: Context, timeout: float | None = None) -> Outcome:
+    """Run every stage on one document; never raises for a problem in the document.
+
+    `timeout` (seconds) is checked between stages; cleaners.limits also interrupts a stage."""
+    deadline = time.perf_counter() + timeout if timeout else None
     for name, stage in STAGES:
+        if deadline is not None and time.perf_counter() > deadline:
+            return Outcome(doc, False, [Reason("pipeline", "timeout", f"took over {timeout:g} s")])
         started = time.perf_counter()
         try:
             stage(doc, ctx)

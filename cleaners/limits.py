@@ -1,0 +1,106 @@
+"""Per-document time limit (config `run.doc_timeout_seconds`) and retries of transient I/O errors.
+
+A pathological document (a regex that backtracks for minutes, a page nested beyond reason) must
+not hang its batch. Two mechanisms, no thread killing:
+
+* In the main thread of a process (`python -m cleaners.run`, a process-pool worker) a one-shot
+  SIGALRM timer (`signal.setitimer`) interrupts the stage that overruns: the handler raises
+  `DocTimeout`, a BaseException so that the pipeline's per-stage `except Exception` does not turn it
+  into a stage error. Python runs signal handlers between bytecodes, and the `re` engine checks for
+  signals while it matches, so a runaway regex is interrupted too.
+* Elsewhere (Prefect's thread-pool task runner: signals only reach the main thread) the pipeline
+  checks the deadline between stages: a slow document is stopped after the stage that overran.
+
+Either way the document is rejected with "pipeline.timeout: took over N s".
+"""
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from typing import Callable, TypeVar
+
+from cleaners.document import Document, Reason
+from cleaners.pipeline import Context, Outcome, clean_document
+
+T = TypeVar("T")
+
+
+class DocTimeout(BaseException):
+    """Raised by the SIGALRM handler inside the stage that overran its document's time."""
+
+
+def timeout_reason(seconds: float) -> Reason:
+    return Reason("pipeline", "timeout", f"took over {seconds:g} s")
+
+
+def alarm_usable() -> bool:
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+class DocTimer:
+    """`with DocTimer(seconds) as timer: timer.clean(doc, ctx)` for each document of a batch.
+
+    seconds <= 0 switches the limit off. The SIGALRM handler is installed for the batch only and
+    the previous one restored afterwards."""
+
+    def __init__(self, seconds: float):
+        self.seconds = float(seconds)
+        self.use_alarm = self.seconds > 0 and alarm_usable()
+        self._armed = False
+        self._previous = None
+
+    def __enter__(self) -> "DocTimer":
+        if self.use_alarm:
+            self._previous = signal.signal(signal.SIGALRM, self._on_alarm)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.use_alarm:
+            self._disarm()
+            signal.signal(signal.SIGALRM, self._previous or signal.SIG_DFL)
+
+    def _on_alarm(self, signum, frame) -> None:
+        if self._armed:
+            self._armed = False
+            raise DocTimeout()
+
+    def _disarm(self) -> None:
+        self._armed = False
+        signal.setitimer(signal.ITIMER_REAL, 0)
+
+    def clean(self, doc: Document, ctx: Context) -> Outcome:
+        """clean_document under the limit; an overrun is a rejection with its reason."""
+        if self.seconds <= 0:
+            return clean_document(doc, ctx)
+        deadline = time.perf_counter() + self.seconds
+        try:
+            try:
+                if self.use_alarm:
+                    self._armed = True
+                    signal.setitimer(signal.ITIMER_REAL, self.seconds)
+                outcome = clean_document(doc, ctx, timeout=self.seconds)
+            finally:
+                if self.use_alarm:
+                    self._disarm()
+        except DocTimeout:      # also when the alarm lands just as the document finished
+            outcome = Outcome(doc, False, [timeout_reason(self.seconds)])
+        if outcome.kept and time.perf_counter() > deadline:
+            # the last stage overran where nothing could stop it: same rule, same reason
+            outcome = Outcome(doc, False, [timeout_reason(self.seconds)])
+        return outcome
+
+
+def retry_io(fn: Callable[..., T], *args, attempts: int = 3, delay: float = 1.0, **kwargs) -> T:
+    """Call fn, again after a transient OSError (disk, network share); other errors pass through.
+
+    The batch functions are idempotent (they only (re)write their own staging file), so a retry
+    is safe. Document problems never get here: they are rejects inside the batch."""
+    for attempt in range(1, attempts + 1):
+        try:
+            return fn(*args, **kwargs)
+        except OSError:
+            if attempt == attempts:
+                raise
+            time.sleep(delay * attempt)
+    raise AssertionError("unreachable")
