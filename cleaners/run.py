@@ -15,6 +15,7 @@ import json
 import os
 import secrets
 import shutil
+import signal
 import sys
 import time
 from collections import Counter
@@ -23,9 +24,11 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from cleaners import dedup, readers, structure, templates
+from cleaners import dedup, readers, recover, structure, templates
+from cleaners import lock as clean_lock
 from cleaners.config import Config, load_config
 from cleaners.document import Document, Reason, rejection_record
+from cleaners.limits import DocTimer, retry_io
 from cleaners.pipeline import Context, clean_document
 from cleaners.state import StateStore
 from cleaners.writer import read_jsonl, remove_stale_temporaries, shard_name, write_jsonl_atomic
@@ -57,6 +60,7 @@ class RunPlan:
     units_seen: int
     units_unchanged: int
     items_per_file: dict[str, int] = field(default_factory=dict)
+    lock: Any = None                        # CLEAN/.lock, held from start_run to close_run
 
     @property
     def work_dir(self) -> Path:
@@ -97,29 +101,73 @@ def check_dirs(raw_dir: Path, clean_dir: Path) -> None:
         raise UsageError(f"CLEAN must not be inside RAW: {clean_dir}")
 
 
-def start_run(raw_dir: Path, clean_dir: Path, cfg: Config, run_id: str | None = None
-              ) -> tuple[RunPlan, StateStore]:
-    """List RAW, compare with the state store, cut the new units into batches.
+def start_run(raw_dir: Path, clean_dir: Path, cfg: Config, run_id: str | None = None,
+              wait: bool = False) -> tuple[RunPlan, StateStore]:
+    """Take CLEAN's lock, list RAW, compare with the state store, cut the new units into batches.
 
-    Opens the state store first: a corrupt store stops the run before anything is written."""
+    Opens the state store first: a corrupt store stops the run before anything is written.
+    Raises clean_lock.LockBusy when another run holds CLEAN (unless `wait`). Pair with
+    close_run(plan, store)."""
     raw_dir, clean_dir = Path(raw_dir), Path(clean_dir)
     check_dirs(raw_dir, clean_dir)
     clean_dir.mkdir(parents=True, exist_ok=True)
+    lock = clean_lock.acquire(clean_dir, wait=wait)
+    try:
+        return _plan_locked(raw_dir, clean_dir, cfg, run_id or new_run_id(), lock)
+    except BaseException:
+        clean_lock.release(lock)
+        raise
+
+
+def _plan_locked(raw_dir: Path, clean_dir: Path, cfg: Config, run_id: str, lock: Any
+                 ) -> tuple[RunPlan, StateStore]:
+    if not StateStore.path_in(clean_dir).exists():
+        recover.drop_shards_of_killed_runs(clean_dir)   # never rebuild from uncommitted lines
     store = StateStore.open(clean_dir)
     remove_stale_temporaries(clean_dir)
     files = readers.list_files(raw_dir)
     status = {f.path: store.file_status(f) for f in files}
+    # drop what killed runs left uncommitted and the old records of changed files
+    recover.reconcile(clean_dir, store, status, current_run=run_id)
     items = readers.plan_items(raw_dir, files, cfg.read, cfg.run.batch_size)
     todo = [it for it in items if status[it.path] != "unchanged"]
     plan = RunPlan(
-        run_id=run_id or new_run_id(), raw_dir=raw_dir, clean_dir=clean_dir, config=cfg,
+        run_id=run_id, raw_dir=raw_dir, clean_dir=clean_dir, config=cfg,
         started=_now(), files={f.path: f for f in files}, status=status,
         batches=cut_batches(todo, cfg.run.batch_size),
         units_seen=sum(it.units for it in items),
         units_unchanged=sum(it.units for it in items if status[it.path] == "unchanged"),
-        items_per_file=dict(Counter(it.path for it in todo)),
+        items_per_file=dict(Counter(it.path for it in todo)), lock=lock,
     )
     return plan, store
+
+
+def close_run(plan: RunPlan, store: StateStore) -> None:
+    """Close the store and release CLEAN's lock (after finish_run, or when the run failed)."""
+    try:
+        store.close()
+    finally:
+        if plan.lock is not None:
+            clean_lock.release(plan.lock)
+            plan.lock = None
+
+
+def kill_point(name: str) -> None:
+    """Crash-test hook (tests/test_crash.py): with NEWSCLEAN_TEST_KILL_AT=<name>[:<n>] the run
+    SIGKILLs itself the n-th time (default 1st) it passes point <name>. Points: cleaned (after a
+    batch is cleaned), placed (shards renamed, store not yet committed), half-placed (corpus
+    shard renamed, the rest not), committed (after a batch's store commit), report."""
+    want = os.environ.get("NEWSCLEAN_TEST_KILL_AT")
+    if not want:
+        return
+    point, _, nth = want.partition(":")
+    if point == name:
+        _KILL_COUNTS[name] += 1
+        if _KILL_COUNTS[name] >= int(nth or 1):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+
+_KILL_COUNTS: Counter = Counter()
 
 
 def cut_batches(items: list[readers.WorkItem], batch_size: int) -> list[Batch]:
@@ -166,13 +214,23 @@ def clean_batch(raw_dir: Path, work_dir: Path, batch: Batch, cfg: Config,
     staged = Path(work_dir) / f"batch-{batch.index:05d}.jsonl"
     result = BatchResult(batch.index, str(staged), [], paths=sorted({it.path for it in batch.items}),
                          units=batch.units)
+    with DocTimer(cfg.run.doc_timeout_seconds) as timer:
+        lines = _clean_units(raw_dir, batch, cfg, ctx, result, timer)
+    write_jsonl_atomic(staged, lines)
+    kill_point("cleaned")
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _clean_units(raw_dir: Path, batch: Batch, cfg: Config, ctx: Context, result: BatchResult,
+                 timer: DocTimer) -> list[dict[str, Any]]:
     lines: list[dict[str, Any]] = []
     for unit in _read_items(raw_dir, batch.items, cfg):
         if isinstance(unit, readers.Rejected):
             lines.append({"kind": "rejected", "record": rejection_record(unit.source, unit.reasons)})
             _count_reject(result, unit.reasons)
             continue
-        outcome = clean_document(unit, ctx)
+        outcome = timer.clean(unit, ctx)
         for stage, secs in unit.timings.items():
             result.stage_seconds[stage] = result.stage_seconds.get(stage, 0.0) + secs
         if outcome.kept:
@@ -188,9 +246,7 @@ def clean_batch(raw_dir: Path, work_dir: Path, batch: Batch, cfg: Config,
                                                      quarantine=outcome.quarantine),
                           "edits": unit.edits_record(status, reasons)})
             _count_reject(result, outcome.reasons)
-    write_jsonl_atomic(staged, lines)
-    result.seconds = time.perf_counter() - started
-    return result
+    return lines
 
 
 def _read_items(raw_dir: Path, items: list[readers.WorkItem], cfg: Config):
@@ -238,6 +294,8 @@ def write_batch(plan: RunPlan, result: BatchResult, duplicates: dict[str, Any],
     for sub, recs in (("corpus", corpus), ("rejected", rejected), ("edits", edits)):
         if recs:
             write_jsonl_atomic(plan.clean_dir / sub / name, recs)
+            kill_point("half-placed")
+    kill_point("placed")
     # A raw file is processed once every item cut from it has its shard in place.
     finished = []
     for path in result.paths:
@@ -245,6 +303,7 @@ def write_batch(plan: RunPlan, result: BatchResult, duplicates: dict[str, Any],
         if done_items[path] >= plan.items_per_file.get(path, 1):
             finished.append(plan.files[path])
     store.commit_batch(finished, kept_sigs)
+    kill_point("committed")
     return counts
 
 
@@ -286,6 +345,7 @@ def finish_run(plan: RunPlan, results: list[BatchResult], dedup_result: Any,
         "dedup_clusters": dedup_result.clusters,
         "templates": templates.summary(learned) if hasattr(templates, "summary") else {},
     }
+    kill_point("report")
     rep = report.build_report(plan.clean_dir, run_info)
     json_path, html_path = report.write_report(plan.clean_dir, plan.run_id, rep)
     shutil.rmtree(plan.work_dir, ignore_errors=True)
@@ -300,11 +360,12 @@ def _now() -> str:
 
 # ---- the loop without Prefect ----------------------------------------------------------
 def run_local(raw_dir: str | Path, clean_dir: str | Path, cfg: Config | None = None,
-              on_batch: Callable[[BatchResult, int], None] | None = None) -> dict[str, Any]:
+              on_batch: Callable[[BatchResult, int], None] | None = None,
+              wait: bool = False) -> dict[str, Any]:
     cfg = cfg or Config()
     steps: dict[str, float] = {}
     t = time.perf_counter()
-    plan, store = start_run(Path(raw_dir), Path(clean_dir), cfg)
+    plan, store = start_run(Path(raw_dir), Path(clean_dir), cfg, wait=wait)
     try:
         plan.work_dir.mkdir(parents=True, exist_ok=True)
         steps["plan"] = time.perf_counter() - t
@@ -315,7 +376,7 @@ def run_local(raw_dir: str | Path, clean_dir: str | Path, cfg: Config | None = N
         t = time.perf_counter()
         results = []
         for b in plan.batches:
-            results.append(clean_batch(plan.raw_dir, plan.work_dir, b, cfg, learned))
+            results.append(retry_io(clean_batch, plan.raw_dir, plan.work_dir, b, cfg, learned))
             if on_batch:
                 on_batch(results[-1], len(plan.batches))
         steps["clean"] = time.perf_counter() - t
@@ -329,7 +390,7 @@ def run_local(raw_dir: str | Path, clean_dir: str | Path, cfg: Config | None = N
         steps["write"] = time.perf_counter() - t
         return finish_run(plan, results, dd, steps, learned, runner="local")
     finally:
-        store.close()
+        close_run(plan, store)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -337,9 +398,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("raw", nargs="?", default="raw")
     ap.add_argument("clean", nargs="?", default="clean")
     ap.add_argument("--config")
+    ap.add_argument("--wait", action="store_true", help="wait for a run holding CLEAN to end")
     args = ap.parse_args(argv)
     cfg = load_config(args.config) if args.config else Config()
-    summary = run_local(args.raw, args.clean, cfg)
+    try:
+        summary = run_local(args.raw, args.clean, cfg, wait=args.wait)
+    except (clean_lock.LockBusy, UsageError) as exc:
+        print(f"newsclean: {exc}", file=sys.stderr)
+        return 3 if isinstance(exc, clean_lock.LockBusy) else 2
     print(json.dumps(summary, indent=1))
     return 0
 

@@ -20,15 +20,24 @@ def dumps(record: dict[str, Any]) -> str:
 
 def write_jsonl_atomic(path: Path, records: Iterable[dict[str, Any]]) -> int:
     """Write records to `path` atomically; returns the number of lines written."""
+    return write_lines_atomic(path, (dumps(rec) + "\n" for rec in records))
+
+
+def write_lines_atomic(path: Path, lines: Iterable[str]) -> int:
+    """Write ready-made lines (each ending in a newline) to `path` atomically."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
     n = 0
-    with open(tmp, "w", encoding="utf-8") as f:
-        for rec in records:
-            f.write(dumps(rec) + "\n")
-            n += 1
-        f.flush()
-        os.fsync(f.fileno())
+    try:
+        with open(tmp, "w", encoding="utf-8") as f:
+            for line in lines:
+                f.write(line)
+                n += 1
+            f.flush()
+            os.fsync(f.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)      # a failed write leaves nothing behind
+        raise
     os.replace(tmp, path)
     _fsync_dir(path.parent)
     return n

@@ -30,7 +30,15 @@ def scan_task(raw_dir: str, items: list, cfg: Config) -> Any:
     return R.scan_batch(Path(raw_dir), items, cfg)
 
 
-@task(name="clean-batch", **_TASK_OPTS)
+def _transient_io_error(task, task_run, state) -> bool:
+    """Retry a batch only for OSError (disk, network share): document problems are rejects
+    inside the batch, and anything else is a bug a retry would not fix."""
+    return isinstance(state.data, OSError)
+
+
+# a retry only rewrites the batch's own staging file, so it is safe
+@task(name="clean-batch", retries=2, retry_delay_seconds=[1, 5],
+      retry_condition_fn=_transient_io_error, **_TASK_OPTS)
 def clean_task(raw_dir: str, work_dir: str, batch: R.Batch, cfg: Config, learned: dict) -> R.BatchResult:
     return R.clean_batch(Path(raw_dir), Path(work_dir), batch, cfg, learned)
 
@@ -93,6 +101,6 @@ def clean_corpus(raw_dir: str = "raw", clean_dir: str = "clean", config_path: st
         summary = R.finish_run(plan, results, dd, steps, learned, runner="prefect")
         publish_run_artifacts(summary, plan.clean_dir)   # summary, rules table, link to report.html
     finally:
-        store.close()
+        R.close_run(plan, store)   # closes the store, releases CLEAN/.lock
     logger.info("run %s done: %s; report %s", plan.run_id, summary["units"], summary["report_html"])
     return summary
