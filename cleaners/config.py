@@ -47,19 +47,62 @@ class ArtifactsConfig(Section):
 
 class LanguageConfig(Section):
     keep: list[str] = Field(default_factory=list)   # empty: keep every language, tagged
-    sample_chars: int = 1000
-    seed: int = 0
+    sample_chars: int = Field(1000, ge=100)  # langdetect sample, from paragraphs spread over the text
+    seed: int = 0                            # langdetect seed: same text, same answer
+    min_letters: int = Field(20, ge=1)       # fewer letters in the sample: lang None
+    mixed_paragraphs: bool = True            # flag paragraphs in another language
+    mixed_min_letters: int = Field(40, ge=1)  # a paragraph in another script needs this many letters
+    mixed_min_words: int = Field(12, ge=1)   # a same-script paragraph needs this many words to be checked
+    mixed_max_stopword_share: float = Field(0.12, ge=0, le=1)  # ... and fewer of the article's stop words
+    mixed_min_prob: float = Field(0.9, ge=0, le=1)  # langdetect confidence to flag a same-script paragraph
+
+
+# Quality rules a config may name (cleaners/quality.py: one signal and threshold each).
+QUALITY_RULES = ("too_short", "short", "word_length", "symbols", "terminal_punct",
+                 "repeated_lines", "repeated_paragraphs", "repeated_ngrams", "few_stopwords",
+                 "low_stopword_share", "non_alpha", "garbled", "boilerplate_share")
 
 
 class QualityConfig(Section):
+    """Thresholds of the quality rules (Gopher / C4 / FineWeb values, adapted to news).
+
+    A threshold of None switches its rule off. Rules in `quarantine_rules` send the article to
+    rejected/ with its cleaned text for review; the other rules drop it."""
     enabled: bool = True
-    min_words: int = 50                   # below: drop
-    quarantine_min_words: int = 80        # between min_words and this: quarantine
-    max_symbol_word_ratio: float = 0.1
-    min_stopword_count: int = 2
-    max_dup_para_fraction: float = 0.3
-    max_non_alpha_ratio: float = 0.4
-    min_terminal_punct_share: float = 0.0  # news uses short lines; off unless set
+    min_words: int = 50                   # too_short: fewer words
+    quarantine_min_words: int = 80        # short: fewer words (quarantine by default)
+    min_mean_word_length: float | None = 3.0     # word_length (Gopher: 3..10; German runs long)
+    max_mean_word_length: float | None = 12.0
+    max_symbol_word_ratio: float | None = 0.1    # symbols: # ... | bullets per word
+    # terminal_punct: lines ending . ! ? : -- weighted by characters by default, because news
+    # has short headings and list items without a full stop, while link lists have none at all
+    min_terminal_punct_share: float | None = None        # by line count (FineWeb: 0.12)
+    min_terminal_punct_char_share: float | None = 0.3    # by characters
+    max_dup_line_fraction: float | None = 0.3    # repeated_lines (Gopher 0.3)
+    max_dup_para_fraction: float | None = 0.3    # repeated_paragraphs, by count (Gopher 0.3)
+    max_dup_para_char_fraction: float | None = 0.2  # repeated_paragraphs, by chars (Gopher 0.2)
+    max_top_2gram_share: float | None = 0.2      # repeated_ngrams (Gopher 0.20/0.18/0.16)
+    max_top_3gram_share: float | None = 0.18
+    max_top_4gram_share: float | None = 0.16
+    min_stopword_count: int | None = 2           # few_stopwords (Gopher/C4: 2)
+    min_stopword_share: float | None = 0.1       # low_stopword_share: prose is ~0.3-0.5
+    max_non_alpha_ratio: float | None = 0.4      # non_alpha: words without a letter (Gopher 0.2)
+    max_garble: float | None = None              # garbled: artifacts' garble score; off
+    max_boilerplate_share: float | None = None   # boilerplate_share: of raw text removed; off
+    quarantine_rules: list[str] = Field(default_factory=lambda: [
+        "short", "symbols", "terminal_punct", "low_stopword_share", "non_alpha", "garbled",
+        "boilerplate_share"])
+    disabled_rules: list[str] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _known_rules(self) -> "QualityConfig":
+        for key in ("quarantine_rules", "disabled_rules"):
+            unknown = sorted(set(getattr(self, key)) - set(QUALITY_RULES))
+            if unknown:
+                raise ValueError(f"{key}: unknown rule(s) {unknown}; known: {list(QUALITY_RULES)}")
+        if self.quarantine_min_words < self.min_words:
+            raise ValueError("quarantine_min_words must be >= min_words")
+        return self
 
 
 class DedupConfig(Section):

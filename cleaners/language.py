@@ -1,19 +1,262 @@
-"""Stage: language identification with langdetect, seeded, on a bounded sample."""
+"""Stage: language identification, and a flag on paragraphs written in another language.
+
+The article language comes from langdetect on a bounded sample (`sample_chars`) taken from
+paragraphs spread over the article, not only its start: a lead paragraph can be a quote in
+another language, and the whole article would cost ~30 ms instead of ~3. langdetect draws
+random n-grams; each detector gets the configured seed, so a text always gets the same answer.
+The profiles are loaded once per process (langdetect's own shared factory).
+
+Mixed articles (an English article with a paragraph in Russian) are found cheaply, without
+running langdetect on every paragraph:
+  1. script check: a paragraph mostly in another script than the article (Cyrillic in a Latin
+     article) is foreign without any model;
+  2. stop-word screen: a same-script paragraph of enough words with almost none of the
+     article language's stop words is a candidate;
+and langdetect only confirms those few. Foreign paragraphs are flagged, not removed
+(rule `language.mixed_paragraph`), and carry `Paragraph.attrs["lang"]`.
+
+A document in a language not in `keep` is rejected (`language.unwanted: de not in [en]`).
+A text too short to tell gets lang None and is left to the quality stage.
+"""
 from __future__ import annotations
 
-from langdetect import DetectorFactory, detect_langs
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Iterator
+
+from langdetect import detector_factory
 from langdetect.lang_detect_exception import LangDetectException
 
-from cleaners.document import Document
+from cleaners.document import Document, Reject
 
 STAGE = "language"
+STOPWORDS_DIR = Path(__file__).parent / "patterns" / "stopwords"
+
+# Unicode ranges of the scripts worth telling apart. These are facts about Unicode, not tunable
+# patterns, so they live here. Indic scripts share one entry: mixing two of them in one news
+# article is rare, and langdetect tells them apart when it matters.
+SCRIPT_RANGES = {
+    "latin": "A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff",
+    "greek": "\u0370-\u03ff\u1f00-\u1fff",
+    "cyrillic": "\u0400-\u052f",
+    "armenian": "\u0531-\u058f",
+    "hebrew": "\u0590-\u05ff",
+    "arabic": "\u0600-\u06ff\u0750-\u077f\u08a0-\u08ff",
+    "indic": "\u0900-\u0dff",
+    "thai": "\u0e00-\u0e7f",
+    "georgian": "\u10a0-\u10ff",
+    "hangul": "\u1100-\u11ff\uac00-\ud7af",
+    "cjk": "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff",
+}
+_SCRIPT_RUNS = {name: re.compile(f"[{chars}]+") for name, chars in SCRIPT_RANGES.items()}
+# Script letters count bounded: the dominant script of an article shows in its first 20k chars.
+SCRIPT_SCAN_CHARS = 20_000
+# A paragraph's script is judged on its first chars; its stop words on its first words.
+PARAGRAPH_SCAN_CHARS = 2_000
+MIXED_MAX_WORDS = 150
+# Another language's stop-word share must pass the article language's by this much.
+MIXED_LEAD = 0.15
+# Characters stripped from a token before it is compared with a stop-word list.
+WORD_EDGES = "\"'“”‘’„«»‹›()[]{}<>.,;:!?¡¿…—–-*/\\|#@%&"
 
 
-def apply(doc: Document, ctx) -> None:
-    DetectorFactory.seed = ctx.config.language.seed
-    sample = doc.text[: ctx.config.language.sample_chars]
+# ---- shared helpers (the quality stage uses them too) --------------------------------------
+@lru_cache(maxsize=None)
+def stopwords(lang: str | None) -> frozenset[str]:
+    """Stop words of a langdetect language code; empty when there is no list for it."""
+    if not lang or not re.fullmatch(r"[a-z]{2,3}(-[a-z]{2})?", lang):
+        return frozenset()
+    path = STOPWORDS_DIR / f"{lang}.txt"
+    if not path.is_file():
+        return frozenset()
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def stopword_index() -> dict[str, tuple[str, ...]]:
+    """word -> the languages whose stop-word list holds it (every list in STOPWORDS_DIR)."""
+    index: dict[str, list[str]] = {}
+    for path in sorted(STOPWORDS_DIR.glob("*.txt")):
+        for w in stopwords(path.stem):
+            index.setdefault(w, []).append(path.stem)
+    return {w: tuple(langs) for w, langs in index.items()}
+
+
+def stopword_shares(words: list[str]) -> dict[str, float]:
+    """Share of `words` (normalised) that are stop words, per language with any hit."""
+    index = stopword_index()
+    hits: dict[str, int] = {}
+    for w in words:
+        for lang in index.get(w, ()):
+            hits[lang] = hits.get(lang, 0) + 1
+    return {lang: n / len(words) for lang, n in hits.items()}
+
+
+def norm_word(token: str) -> str:
+    return token.strip(WORD_EDGES).lower()
+
+
+def stopword_share(words: list[str], lang: str | None) -> float | None:
+    """Share of `words` (already normalised) that are stop words of `lang`; None without a list."""
+    stops = stopwords(lang)
+    if not stops or not words:
+        return None
+    return sum(1 for w in words if w in stops) / len(words)
+
+
+def script_counts(text: str) -> dict[str, int]:
+    """Letters per script (only scripts present)."""
+    counts = {}
+    for name, rx in _SCRIPT_RUNS.items():
+        n = sum(map(len, rx.findall(text)))
+        if n:
+            counts[name] = n
+    return counts
+
+
+def dominant_script(text: str) -> str | None:
+    counts = script_counts(text[:SCRIPT_SCAN_CHARS])
+    return max(counts, key=counts.get) if counts else None
+
+
+@lru_cache(maxsize=None)
+def _other_scripts(script: str) -> re.Pattern[str]:
+    others = "".join(chars for name, chars in SCRIPT_RANGES.items() if name != script)
+    return re.compile(f"[{others}]+")
+
+
+def foreign_script_letters(text: str, script: str) -> tuple[int, int]:
+    """(letters in `script`, letters in any other known script) of a paragraph."""
+    own = sum(map(len, _SCRIPT_RUNS[script].findall(text)))
+    other = sum(map(len, _other_scripts(script).findall(text)))
+    return own, other
+
+
+# ---- langdetect ----------------------------------------------------------------------------
+def _factory() -> detector_factory.DetectorFactory:
+    detector_factory.init_factory()     # loads the profiles on the first call only
+    return detector_factory._factory
+
+
+def detect(text: str, seed: int, min_letters: int) -> tuple[str | None, float | None]:
+    """Best language and its probability, or (None, None) for a text too short to tell."""
+    if sum(script_counts(text).values()) < min_letters:
+        return None, None
+    detector = _factory().create()
+    detector.seed = seed                # per detector: never touches langdetect's global seed
+    detector.append(text)
     try:
-        best = detect_langs(sample)[0]
-        doc.lang, doc.lang_prob = best.lang, round(best.prob, 4)
-    except LangDetectException:
-        doc.lang, doc.lang_prob = None, None
+        best = detector.get_probabilities()[0]
+    except (LangDetectException, IndexError):
+        return None, None
+    return best.lang, round(best.prob, 4)
+
+
+def spread_order(n: int) -> Iterator[int]:
+    """Indices 0..n-1, early ones spread over the range: 0, n/2, n/4, 3n/4, n/8 ..."""
+    seen: set[int] = set()
+    parts = 1
+    while len(seen) < n:
+        for k in range(parts):
+            i = k * n // parts
+            if i not in seen:
+                seen.add(i)
+                yield i
+        parts *= 2
+
+
+def build_sample(texts: list[str], sample_chars: int, min_piece_letters: int = 20) -> str:
+    """Pieces of paragraphs spread over the article, up to `sample_chars` in all.
+
+    Each piece is cut to a third of the budget so the sample always spans several paragraphs
+    of a long article; tiny paragraphs (bylines, labels) are skipped while longer ones remain."""
+    piece_cap = max(1, sample_chars // 3)
+    usable = [t for t in texts if sum(map(len, re.findall(r"[^\W\d_]+", t[:200]))) >= min_piece_letters]
+    if not usable:
+        usable = texts
+    pieces, total = [], 0
+    for i in spread_order(len(usable)):
+        room = min(piece_cap, sample_chars - total)
+        if pieces and room < min_piece_letters * 2:
+            break                           # a scrap of a few words would only add noise
+        piece = _cut(usable[i], room)
+        pieces.append(piece)
+        total += len(piece) + 1
+    return "\n".join(pieces)
+
+
+def _cut(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    space = text.rfind(" ", 0, limit)
+    return text[: space if space > limit // 2 else limit]
+
+
+# ---- the stage -------------------------------------------------------------------------------
+def apply(doc: Document, ctx) -> None:
+    cfg = ctx.config.language
+    texts = [p.text for p in doc.paragraphs]
+    script = dominant_script("\n".join(texts)[:SCRIPT_SCAN_CHARS])
+    foreign = foreign_script_paragraphs(texts, script, cfg.mixed_min_letters) if script else []
+    skip = set(foreign)
+    own_texts = [t for i, t in enumerate(texts) if i not in skip]
+    doc.lang, doc.lang_prob = detect(build_sample(own_texts, cfg.sample_chars), cfg.seed,
+                                     cfg.min_letters)
+    if cfg.keep and doc.lang is not None and doc.lang not in cfg.keep:
+        raise Reject(STAGE, "unwanted", f"{doc.lang} not in [{', '.join(cfg.keep)}]")
+    if cfg.mixed_paragraphs and doc.lang is not None:
+        flag_mixed_paragraphs(doc, foreign, script, cfg)
+
+
+def foreign_script_paragraphs(texts: list[str], script: str, min_letters: int) -> list[int]:
+    """Paragraphs with enough letters, most of them in another script than the article's."""
+    out = []
+    for i, t in enumerate(texts):
+        own, other = foreign_script_letters(t[:PARAGRAPH_SCAN_CHARS], script)
+        if other >= min_letters and other > own:
+            out.append(i)
+    return out
+
+
+def flag_mixed_paragraphs(doc: Document, foreign: list[int], script: str | None, cfg) -> None:
+    candidates = set(foreign) | set(stopword_candidates(doc, cfg))
+    for i in sorted(candidates):
+        p = doc.paragraphs[i]
+        lang, prob = detect(p.text[: cfg.sample_chars], cfg.seed, cfg.min_letters)
+        in_other_script = i in foreign
+        if lang is None or lang == doc.lang:
+            continue
+        if not in_other_script and (prob or 0.0) < cfg.mixed_min_prob:
+            continue
+        p.attrs["lang"] = lang
+        p.attrs["lang_prob"] = prob
+        how = f"{_main_script(p.text)} script" if in_other_script else "stop words of another language"
+        doc.flag(STAGE, "mixed_paragraph", para=i,
+                 note=f"paragraph in {lang} (p={prob}) inside a {doc.lang} article ({how})")
+
+
+def stopword_candidates(doc: Document, cfg) -> list[int]:
+    """Same-script paragraphs long enough to judge whose stop words are another language's.
+
+    A paragraph qualifies when under `mixed_max_stopword_share` of its words are stop words of
+    the article language and another language's stop words lead by MIXED_LEAD. Lists of names
+    or figures have few stop words of any language, so they cost no langdetect call."""
+    if not stopwords(doc.lang):
+        return []
+    out = []
+    for i, p in enumerate(doc.paragraphs):
+        words = [w for w in map(norm_word, p.text.split(None, MIXED_MAX_WORDS)[:MIXED_MAX_WORDS]) if w]
+        if len(words) < cfg.mixed_min_words:
+            continue
+        shares = stopword_shares(words)
+        own = shares.pop(doc.lang, 0.0)
+        if own < cfg.mixed_max_stopword_share and shares and max(shares.values()) >= own + MIXED_LEAD:
+            out.append(i)
+    return out
+
+
+def _main_script(text: str) -> str:
+    counts = script_counts(text[:SCRIPT_SCAN_CHARS])
+    return max(counts, key=counts.get) if counts else "unknown"

@@ -1,14 +1,274 @@
-"""Stage: quality signals and the keep/quarantine/drop decision (first version)."""
+"""Stage: quality signals per article, then keep / quarantine / drop by config thresholds.
+
+The signals follow the web-text heuristics of Gopher (Rae et al. 2021), C4 and FineWeb, adapted
+to news, where one-line paragraphs and headings without a full stop are normal. Every signal is
+stored in `doc.quality` (the corpus record's `quality` field), so a user can re-filter a corpus
+without cleaning it again. Each rule compares one signal with one config threshold; a reject
+names them: "quality.too_short: 41 words < 80". Rules listed in `quarantine_rules` send the
+article to rejected/ with its cleaned text (review, restore); the others drop it. When several
+rules fail, a dropping rule wins over a quarantining one, and all failed rules are listed in
+`doc.quality["failed"]`.
+
+Cost: one split of the text and a few passes over the words. A degenerate text (one word
+repeated 400k times) is judged on a bounded sample of its words (start, middle and end windows),
+so the n-gram counts never grow with the input.
+"""
 from __future__ import annotations
 
-from cleaners.document import Document, Reject
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from cleaners.config import QualityConfig
+from cleaners.document import REMOVE, REPLACE, TO_METADATA, Document, Reject
+from cleaners.language import norm_word, script_counts, stopwords
 
 STAGE = "quality"
+PATTERNS_FILE = Path(__file__).parent / "patterns" / "quality.toml"
+
+# Word-based signals look at no more than this many words (news articles have far fewer);
+# longer texts are sampled in three windows: start, middle, end.
+MAX_SAMPLE_WORDS = 20_000
+NGRAM_SIZES = (2, 3, 4)
+
+
+@dataclass(frozen=True)
+class Patterns:
+    symbols: tuple[str, ...]
+    terminal: frozenset[str]
+    closers: str
+    letters_per_word: dict[str, float]
+
+
+@lru_cache(maxsize=1)
+def patterns() -> Patterns:
+    data = tomllib.loads(PATTERNS_FILE.read_text(encoding="utf-8"))
+    return Patterns(tuple(data["symbols"]), frozenset(data["terminal"]), "".join(data["closers"]),
+                    dict(data["letters_per_word"]))
+
+
+# ---- signals ---------------------------------------------------------------------------------
+def measure(doc: Document) -> dict[str, Any]:
+    """Every quality signal of a document (numbers, or None where a signal does not apply)."""
+    pat = patterns()
+    paras = [p.text for p in doc.paragraphs if p.text.strip()]
+    text = "\n".join(paras)
+    lines = [ln.strip() for ln in text.split("\n") if ln.strip()]
+    tokens = text.split()
+    spaceless = pat.letters_per_word.get(doc.lang or "")
+    sample = sample_words(tokens)
+    words = [w for w in map(norm_word, sample) if w]
+    signals: dict[str, Any] = {
+        "word_count": estimated_words(text, spaceless) if spaceless else len(tokens),
+        "char_count": len(text),
+        "paragraph_count": len(paras),
+        "mean_word_length": None,
+        "symbol_word_ratio": symbol_ratio(text, len(tokens), pat.symbols),
+        "terminal_punct_share": terminal_share(lines, pat),
+        "terminal_punct_char_share": terminal_share(lines, pat, by_chars=True),
+        "dup_line_fraction": dup_fraction(lines),
+        "dup_para_fraction": dup_fraction(paras),
+        "dup_para_char_fraction": dup_char_fraction(paras),
+        "stopword_count": None,
+        "stopword_share": None,
+        "non_alpha_ratio": non_alpha_ratio(sample),
+        "boilerplate_share": boilerplate_share(doc),
+        "garble": _number(doc.scores.get("garble")),
+    }
+    for n in NGRAM_SIZES:
+        signals[f"top_{n}gram_share"] = None
+    if not spaceless and words:
+        # Word-based signals mean nothing for languages written without spaces.
+        signals["mean_word_length"] = sum(map(len, words)) / len(words)
+        signals.update({f"top_{n}gram_share": top_ngram_share(words, n) for n in NGRAM_SIZES})
+        stops = stopwords(doc.lang)
+        if stops:
+            hits = sum(1 for w in words if w in stops)
+            signals["stopword_count"] = hits
+            signals["stopword_share"] = hits / len(words)
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in signals.items()}
+
+
+def sample_words(tokens: list[str]) -> list[str]:
+    if len(tokens) <= MAX_SAMPLE_WORDS:
+        return tokens
+    half, quarter = MAX_SAMPLE_WORDS // 2, MAX_SAMPLE_WORDS // 4
+    mid = len(tokens) // 2
+    return tokens[:half] + tokens[mid - quarter // 2: mid + quarter // 2] + tokens[-quarter:]
+
+
+def estimated_words(text: str, letters_per_word: float) -> int:
+    return round(sum(script_counts(text).values()) / letters_per_word)
+
+
+def symbol_ratio(text: str, n_words: int, symbols: tuple[str, ...]) -> float | None:
+    if not n_words:
+        return None
+    # "..." is counted once, not also as three dots of some longer symbol
+    return sum(text.count(s) for s in symbols) / n_words
+
+
+def terminal_share(lines: list[str], pat: Patterns, by_chars: bool = False) -> float | None:
+    """Share of lines (or of their characters) ending in terminal punctuation."""
+    weight = len if by_chars else (lambda _: 1)
+    total = sum(weight(ln) for ln in lines)
+    if not total:
+        return None
+    ends = sum(weight(ln) for ln in lines if ln.rstrip(pat.closers)[-1:] in pat.terminal)
+    return ends / total
+
+
+def dup_fraction(items: list[str]) -> float | None:
+    """Share of items that repeat an earlier item exactly."""
+    if not items:
+        return None
+    return (len(items) - len(set(items))) / len(items)
+
+
+def dup_char_fraction(items: list[str]) -> float | None:
+    """Share of characters in items that repeat an earlier item."""
+    total = sum(map(len, items))
+    if not total:
+        return None
+    seen: set[str] = set()
+    dup = 0
+    for it in items:
+        if it in seen:
+            dup += len(it)
+        seen.add(it)
+    return dup / total
+
+
+def top_ngram_share(words: list[str], n: int) -> float | None:
+    """Gopher: characters covered by the most frequent word n-gram / characters of all words.
+
+    Occurrences may overlap ("word word word"), so the raw figure can pass 1: capped at 1."""
+    if len(words) < n:
+        return None
+    counts = Counter(zip(*(words[i:] for i in range(n))))
+    gram, count = counts.most_common(1)[0]
+    if count < 2:
+        return 0.0
+    total = sum(map(len, words))
+    return min(1.0, count * sum(map(len, gram)) / total)
+
+
+def non_alpha_ratio(tokens: list[str]) -> float | None:
+    """Share of whitespace tokens without a single letter (numbers, dashes, symbols)."""
+    if not tokens:
+        return None
+    without = sum(1 for t in tokens if not t.isalpha() and not any(c.isalpha() for c in t))
+    return without / len(tokens)
+
+
+def boilerplate_share(doc: Document) -> float | None:
+    """Share of the raw text that the boilerplate stage removed (from its edit log)."""
+    if not doc.raw_text:
+        return None
+    removed = 0
+    for e in doc.edits:
+        if e.stage != "boilerplate":
+            continue
+        if e.action in (REMOVE, TO_METADATA):
+            removed += len(e.before)
+        elif e.action == REPLACE:
+            removed += max(0, len(e.before) - len(e.after))
+    return min(1.0, removed / len(doc.raw_text))
+
+
+def _number(v: Any) -> float | None:
+    if isinstance(v, bool) or not isinstance(v, (int, float)):
+        return None
+    return float(v)
+
+
+# ---- decision --------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Check:
+    rule: str
+    signal: str
+    op: str            # "<": fails below the threshold, ">": fails above it
+    threshold: str     # QualityConfig field
+    label: str         # how the message names the value: "{v} {label} {op} {t}"
+
+
+CHECKS = (
+    Check("too_short", "word_count", "<", "min_words", "words"),
+    Check("short", "word_count", "<", "quarantine_min_words", "words"),
+    Check("word_length", "mean_word_length", "<", "min_mean_word_length", "mean word length"),
+    Check("word_length", "mean_word_length", ">", "max_mean_word_length", "mean word length"),
+    Check("repeated_lines", "dup_line_fraction", ">", "max_dup_line_fraction",
+          "duplicate line fraction"),
+    Check("repeated_paragraphs", "dup_para_fraction", ">", "max_dup_para_fraction",
+          "duplicate paragraph fraction"),
+    Check("repeated_paragraphs", "dup_para_char_fraction", ">", "max_dup_para_char_fraction",
+          "duplicate paragraph character fraction"),
+    Check("repeated_ngrams", "top_2gram_share", ">", "max_top_2gram_share", "top 2-gram share"),
+    Check("repeated_ngrams", "top_3gram_share", ">", "max_top_3gram_share", "top 3-gram share"),
+    Check("repeated_ngrams", "top_4gram_share", ">", "max_top_4gram_share", "top 4-gram share"),
+    Check("few_stopwords", "stopword_count", "<", "min_stopword_count", "stop words"),
+    Check("low_stopword_share", "stopword_share", "<", "min_stopword_share", "stop-word share"),
+    Check("symbols", "symbol_word_ratio", ">", "max_symbol_word_ratio", "symbol/word ratio"),
+    Check("terminal_punct", "terminal_punct_share", "<", "min_terminal_punct_share",
+          "share of lines ending in terminal punctuation"),
+    Check("terminal_punct", "terminal_punct_char_share", "<", "min_terminal_punct_char_share",
+          "share of characters in lines ending in terminal punctuation"),
+    Check("non_alpha", "non_alpha_ratio", ">", "max_non_alpha_ratio", "non-alphabetic word ratio"),
+    Check("garbled", "garble", ">", "max_garble", "garble score"),
+    Check("boilerplate_share", "boilerplate_share", ">", "max_boilerplate_share",
+          "share of raw text removed as boilerplate"),
+)
+
+
+@dataclass(frozen=True)
+class Failure:
+    rule: str
+    message: str
+    quarantine: bool
+
+
+def failures(signals: dict[str, Any], cfg: QualityConfig) -> list[Failure]:
+    """Every failed check, in CHECKS order; one failure per rule (its first failed check)."""
+    out: list[Failure] = []
+    failed_rules: set[str] = set()
+    for c in CHECKS:
+        value, limit = signals.get(c.signal), getattr(cfg, c.threshold)
+        if c.rule in cfg.disabled_rules or c.rule in failed_rules or value is None or limit is None:
+            continue
+        if (value < limit) if c.op == "<" else (value > limit):
+            failed_rules.add(c.rule)
+            out.append(Failure(c.rule, _message(c, value, limit), c.rule in cfg.quarantine_rules))
+    return out
+
+
+def _message(c: Check, value: Any, limit: Any) -> str:
+    shown = value if isinstance(value, int) else f"{value:.3g}"
+    if c.label in ("words", "stop words"):
+        return f"{shown} {c.label} {c.op} {limit}"
+    return f"{c.label} {shown} {c.op} {limit}"
+
+
+def decide(fails: list[Failure]) -> tuple[str, Failure | None]:
+    """keep / quarantine / drop, and the failure that decided it (a drop beats a quarantine)."""
+    for f in fails:
+        if not f.quarantine:
+            return "drop", f
+    if fails:
+        return "quarantine", fails[0]
+    return "keep", None
 
 
 def apply(doc: Document, ctx) -> None:
-    words = doc.word_count()
-    doc.quality["word_count"] = words
-    q = ctx.config.quality
-    if q.enabled and words < q.min_words:
-        raise Reject(STAGE, "too_short", f"{words} words < {q.min_words}")
+    cfg = ctx.config.quality
+    doc.quality.update(measure(doc))
+    if not cfg.enabled:
+        return
+    fails = failures(doc.quality, cfg)
+    decision, deciding = decide(fails)
+    doc.quality["decision"] = decision
+    doc.quality["failed"] = [f"{STAGE}.{f.rule}" for f in fails]
+    if deciding is not None:
+        raise Reject(STAGE, deciding.rule, deciding.message, quarantine=decision == "quarantine")

@@ -1,0 +1,222 @@
+"""Language stage: seeded langdetect on a spread sample, mixed-paragraph flags, keep list.
+
+All texts here are invented for these tests."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from cleaners import language
+from cleaners.config import Config, from_dict
+from cleaners.document import FLAG, Document, Origin, Paragraph, Reject
+from types import SimpleNamespace
+
+EN = [
+    "The town council of Eastmere voted on Tuesday to turn the old bus depot on Harbour Road into "
+    "a covered market, ending a dispute that has divided residents for almost three years.",
+    "Under the plan, which was approved by seven votes to four, the council will spend about 2.4 "
+    "million pounds on repairs to the roof and the drains before the first traders move in next spring.",
+    "Supporters say the market will bring people back to a part of the town that has lost most of "
+    "its shops since the depot closed. Opponents had argued that the site should be sold for housing.",
+    "“We have waited a long time for this, and I think most people here will be glad that the "
+    "building is not going to be knocked down,” said Mary Holt, who has sold vegetables from a "
+    "stall on the seafront for twenty years.",
+    "The council said it would publish the rules for traders in the summer and that local "
+    "producers would be given priority for the first sixty stalls.",
+]
+DE = [
+    "Der Gemeinderat von Neustadt hat am Dienstag beschlossen, das alte Busdepot am Hafen in eine "
+    "überdachte Markthalle umzubauen. Damit endet ein Streit, der die Einwohner fast drei Jahre "
+    "lang beschäftigt hat.",
+    "Nach dem Plan, der mit sieben zu vier Stimmen angenommen wurde, will die Stadt rund zwei "
+    "Millionen Euro für die Reparatur des Daches ausgeben, bevor im nächsten Frühjahr die ersten "
+    "Händler einziehen.",
+    "Die Befürworter sagen, dass der Markt wieder mehr Menschen in einen Teil der Stadt bringen "
+    "wird, in dem seit der Schließung des Depots die meisten Geschäfte verschwunden sind.",
+]
+FR = [
+    "Le conseil municipal de Villeneuve a voté mardi la transformation de l'ancien dépôt de bus du "
+    "port en marché couvert, mettant fin à un débat qui divisait les habitants depuis près de trois ans.",
+    "Selon le projet, adopté par sept voix contre quatre, la commune dépensera environ deux millions "
+    "d'euros pour réparer la toiture avant l'arrivée des premiers commerçants au printemps prochain.",
+]
+ES_PARA = ("El ayuntamiento aprobó el martes la reforma de la antigua estación de autobuses del "
+           "puerto, que se convertirá en un mercado cubierto con sesenta puestos para los "
+           "productores de la comarca.")
+RU_PARA = ("Городской совет во вторник проголосовал за то, чтобы превратить старое автобусное депо "
+           "у порта в крытый рынок. Этот спор разделял жителей почти три года.")
+# Real content with hardly any stop words of any language: must not be taken for a foreign text.
+RESULTS_PARA = ("Results: Holt 1,204; Marsh 987; Okafor 812; Lindqvist 455; Brennan 301; Dupont 122; "
+                "Kowalski 98; Rossi 61; turnout 41.2 per cent; spoiled ballots 17.")
+
+
+def make_doc(paras: list[str], source: str = "t.txt") -> Document:
+    return Document.new(source, Origin(source), paragraphs=[Paragraph(t) for t in paras],
+                        raw_text="\n\n".join(paras))
+
+
+def ctx_with(**language_cfg) -> SimpleNamespace:
+    return SimpleNamespace(config=from_dict({"language": language_cfg}))
+
+
+def run(paras: list[str], **language_cfg) -> Document:
+    doc = make_doc(paras)
+    language.apply(doc, ctx_with(**language_cfg))
+    return doc
+
+
+def mixed_flags(doc: Document) -> list:
+    return [e for e in doc.edits if e.stage == "language" and e.rule == "mixed_paragraph"]
+
+
+# ---- article language ------------------------------------------------------------------------
+@pytest.mark.parametrize("paras, lang", [(EN, "en"), (DE, "de"), (FR, "fr")])
+def test_detects_the_article_language_with_its_probability(paras, lang):
+    doc = run(paras)
+    assert doc.lang == lang
+    assert 0.9 <= doc.lang_prob <= 1.0
+
+
+def test_results_never_change_between_runs_and_ignore_the_global_seed():
+    from langdetect import DetectorFactory
+    ambiguous = ["Hotel Restaurant Bar Taxi Pizza Radio Musik Kultur Sport Natur Piano Forte"]
+    first = run(ambiguous)
+    DetectorFactory.seed = 12345          # somebody else's global seed must not matter
+    try:
+        again = [run(ambiguous) for _ in range(5)]
+    finally:
+        DetectorFactory.seed = None
+    assert {(d.lang, d.lang_prob) for d in again} == {(first.lang, first.lang_prob)}
+
+
+def test_the_seed_comes_from_the_config():
+    # On an ambiguous text langdetect's answer depends on its seed: the config's seed is used.
+    ambiguous = ["Hotel Restaurant Bar Taxi Pizza Radio Musik Kultur Sport Natur Piano Forte"]
+    by_seed = {seed: run(ambiguous, seed=seed) for seed in range(6)}
+    assert len({(d.lang, d.lang_prob) for d in by_seed.values()}) > 1
+    for seed, doc in by_seed.items():
+        assert (doc.lang, doc.lang_prob) == language.detect(ambiguous[0], seed, 20)
+
+
+@pytest.mark.parametrize("paras", [[], [""], ["42"], ["Ok."], ["— 12:30 —"], ["#### $$$ 1234 5678"]])
+def test_short_or_empty_text_gets_no_language_and_no_crash(paras):
+    doc = run([p for p in paras])
+    assert doc.lang is None and doc.lang_prob is None
+    assert mixed_flags(doc) == []
+
+
+def test_sample_spans_the_article_and_is_bounded():
+    paras = [f"Paragraph number {i} of the story says something about the harbour market plan."
+             for i in range(40)]
+    sample = language.build_sample(paras, 300)
+    assert len(sample) <= 300 + 3           # pieces joined by newlines
+    assert "number 0 " in sample and "number 20 " in sample     # start and middle
+    assert "number 1 " not in sample        # not simply the first paragraphs in a row
+
+
+def test_a_lead_in_another_language_does_not_decide():
+    # The first 300 characters are mostly French; pieces spread over the article are English.
+    paras = FR[:1] + EN
+    assert language.detect(" ".join(paras)[:300], 0, 20)[0] == "fr"
+    assert run(paras, sample_chars=300).lang == "en"
+
+
+def test_spread_order_visits_every_index_once_spreading_early():
+    order = list(language.spread_order(8))
+    assert sorted(order) == list(range(8))
+    assert order[:4] == [0, 4, 2, 6]
+    assert list(language.spread_order(0)) == []
+
+
+# ---- keep list -----------------------------------------------------------------------------
+def test_unwanted_language_is_rejected_with_names():
+    with pytest.raises(Reject) as err:
+        run(DE, keep=["en"])
+    assert str(err.value) == "language.unwanted: de not in [en]"
+    assert err.value.quarantine is False
+
+
+def test_wanted_language_passes_and_default_keeps_every_language():
+    assert run(EN, keep=["en", "fr"]).lang == "en"
+    assert run(DE).lang == "de"             # default: keep all, tagged
+
+
+def test_undetermined_language_is_left_to_the_quality_stage():
+    assert run(["Ok."], keep=["en"]).lang is None      # no Reject raised
+
+
+# ---- mixed paragraphs ------------------------------------------------------------------------
+def test_paragraph_in_another_script_is_flagged_with_its_language():
+    doc = run(EN[:3] + [RU_PARA] + EN[3:])
+    flags = mixed_flags(doc)
+    assert [f.para for f in flags] == [3] and flags[0].action == FLAG
+    assert doc.paragraphs[3].attrs["lang"] == "ru"
+    assert "cyrillic" in flags[0].note and "inside a en article" in flags[0].note
+    assert "language.mixed_paragraph" in doc.flags
+    assert doc.lang == "en"                  # the foreign paragraph is left out of the sample
+    assert doc.paragraphs[3].text == RU_PARA  # flagged, never removed
+
+
+def test_same_script_paragraph_in_another_language_is_flagged():
+    doc = run(EN[:2] + [ES_PARA] + EN[2:])
+    assert [f.para for f in mixed_flags(doc)] == [2]
+    assert doc.paragraphs[2].attrs["lang"] == "es"
+
+
+def test_german_article_with_an_english_paragraph():
+    doc = run(DE + [EN[0]])
+    assert doc.lang == "de"
+    assert [f.para for f in mixed_flags(doc)] == [3]
+    assert doc.paragraphs[3].attrs["lang"] == "en"
+
+
+def test_names_and_figures_are_not_foreign_and_cost_no_langdetect_call(monkeypatch):
+    calls = []
+    real = language.detect
+    monkeypatch.setattr(language, "detect", lambda *a: calls.append(a[0]) or real(*a))
+    doc = run(EN + [RESULTS_PARA, "Cast: Anna Kowalski, Pedro Alvarez, Jean Dupont, Hans Becker, "
+                               "Maria Rossi, Erik Lindqvist, Tom Brennan, Ana Souza"])
+    assert mixed_flags(doc) == []
+    assert len(calls) == 1                   # the article sample only
+
+
+def test_homoglyphs_inside_english_words_are_not_a_foreign_script():
+    # Cyrillic "с" and "р" posing as Latin letters (a scraping artifact, not Russian text)
+    doc = run(EN[:2] + ["The council will сhoose the traders and рublish the rules for the "
+                        "first sixty stalls in the summer, the mayor said on Tuesday."])
+    assert mixed_flags(doc) == []
+
+
+def test_short_foreign_lines_are_not_checked():
+    doc = run(EN + ["Спасибо!", "¡Gracias a todos!"])
+    assert mixed_flags(doc) == []
+
+
+def test_mixed_flag_can_be_switched_off():
+    assert mixed_flags(run(EN + [RU_PARA], mixed_paragraphs=False)) == []
+
+
+def test_huge_degenerate_paragraph_is_cheap():
+    doc = make_doc(["word " * 400_000])
+    started = time.perf_counter()
+    language.apply(doc, SimpleNamespace(config=Config()))
+    assert time.perf_counter() - started < 0.5
+    assert mixed_flags(doc) == []
+
+
+# ---- helpers the quality stage shares --------------------------------------------------------
+def test_stopword_lists_load_per_language_and_unknown_codes_are_empty():
+    assert {"the", "and", "of"} <= language.stopwords("en")
+    assert {"der", "und"} <= language.stopwords("de")
+    assert language.stopwords("xx") == frozenset()
+    assert language.stopwords("../etc/passwd") == frozenset()
+    assert language.stopwords(None) == frozenset()
+
+
+def test_dominant_script_and_foreign_script_letters():
+    assert language.dominant_script(EN[0]) == "latin"
+    assert language.dominant_script(RU_PARA) == "cyrillic"
+    assert language.dominant_script("12 345 — !") is None
+    own, other = language.foreign_script_letters(RU_PARA, "latin")
+    assert own == 0 and other > 80
