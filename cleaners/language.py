@@ -204,10 +204,16 @@ def apply(doc: Document, ctx) -> None:
     own_texts = [t for i, t in enumerate(texts) if i not in skip]
     doc.lang, doc.lang_prob = detect(build_sample(own_texts, cfg.sample_chars), cfg.seed,
                                      cfg.min_letters)
-    if cfg.keep and doc.lang is not None and doc.lang not in cfg.keep:
+    if cfg.keep and doc.lang is not None and not wanted(doc.lang, cfg.keep):
         raise Reject(STAGE, "unwanted", f"{doc.lang} not in [{', '.join(cfg.keep)}]")
     if cfg.mixed_paragraphs and doc.lang is not None:
         flag_mixed_paragraphs(doc, foreign, script, cfg)
+
+
+def wanted(lang: str, keep: list[str]) -> bool:
+    """`keep` entries match case-insensitively, and "zh" matches langdetect's "zh-cn"/"zh-tw"."""
+    keep_lower = {k.lower() for k in keep}
+    return lang.lower() in keep_lower or lang.split("-")[0].lower() in keep_lower
 
 
 def foreign_script_paragraphs(texts: list[str], script: str, min_letters: int) -> list[int]:

@@ -261,6 +261,19 @@ def decide(fails: list[Failure]) -> tuple[str, Failure | None]:
     return "keep", None
 
 
+def thresholds(cfg: QualityConfig) -> list[dict[str, Any]]:
+    """The active checks as data, for the report to draw beside each signal's distribution."""
+    out = []
+    for c in CHECKS:
+        limit = getattr(cfg, c.threshold)
+        if limit is None or c.rule in cfg.disabled_rules:
+            continue
+        action = "quarantine" if c.rule in cfg.quarantine_rules else "drop"
+        out.append({"rule": f"{STAGE}.{c.rule}", "signal": c.signal, "op": c.op,
+                    "threshold": limit, "action": action})
+    return out
+
+
 def apply(doc: Document, ctx) -> None:
     cfg = ctx.config.quality
     doc.quality.update(measure(doc))

@@ -142,6 +142,11 @@ def test_wanted_language_passes_and_default_keeps_every_language():
     assert run(DE).lang == "de"             # default: keep all, tagged
 
 
+def test_keep_matches_case_insensitively_and_by_base_code():
+    assert language.wanted("zh-cn", ["zh"]) and language.wanted("en", ["EN"])
+    assert not language.wanted("zh-tw", ["en", "z"])
+
+
 def test_undetermined_language_is_left_to_the_quality_stage():
     assert run(["Ok."], keep=["en"]).lang is None      # no Reject raised
 

@@ -339,3 +339,14 @@ def test_every_configurable_rule_has_a_check():
     assert {c.rule for c in quality.CHECKS} == set(QUALITY_RULES)
     cfg = from_dict({}).quality
     assert all(hasattr(cfg, c.threshold) for c in quality.CHECKS)
+
+
+def test_thresholds_list_the_active_checks_for_the_report():
+    cfg = from_dict({"quality": {"disabled_rules": ["symbols"], "max_garble": 0.7}}).quality
+    rows = {(r["rule"], r["signal"]): r for r in quality.thresholds(cfg)}
+    assert rows[("quality.too_short", "word_count")] == {
+        "rule": "quality.too_short", "signal": "word_count", "op": "<", "threshold": 50,
+        "action": "drop"}
+    assert rows[("quality.garbled", "garble")]["action"] == "quarantine"
+    assert ("quality.symbols", "symbol_word_ratio") not in rows
+    assert ("quality.boilerplate_share", "boilerplate_share") not in rows   # None: off
