@@ -49,12 +49,15 @@ SCRIPT_RANGES = {
     "hangul": "\u1100-\u11ff\uac00-\ud7af",
     "cjk": "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff",
 }
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")
 _SCRIPT_RUNS = {name: re.compile(f"[{chars}]+") for name, chars in SCRIPT_RANGES.items()}
 # Script letters count bounded: the dominant script of an article shows in its first 20k chars.
 SCRIPT_SCAN_CHARS = 20_000
 # A paragraph's script is judged on its first chars; its stop words on its first words.
 PARAGRAPH_SCAN_CHARS = 2_000
 MIXED_MAX_WORDS = 150
+# langdetect costs ~3 ms a call: an article gets at most this many same-script paragraph checks.
+MAX_CANDIDATE_CHECKS = 8
 # Another language's stop-word share must pass the article language's by this much.
 MIXED_LEAD = 0.15
 # Characters stripped from a token before it is compared with a stop-word list.
@@ -170,12 +173,11 @@ def spread_order(n: int) -> Iterator[int]:
 def build_sample(texts: list[str], sample_chars: int, min_piece_letters: int = 20) -> str:
     """Pieces of paragraphs spread over the article, up to `sample_chars` in all.
 
-    Each piece is cut to a third of the budget so the sample always spans several paragraphs
-    of a long article; tiny paragraphs (bylines, labels) are skipped while longer ones remain."""
-    piece_cap = max(1, sample_chars // 3)
-    usable = [t for t in texts if sum(map(len, re.findall(r"[^\W\d_]+", t[:200]))) >= min_piece_letters]
-    if not usable:
-        usable = texts
+    Each piece is cut to a third of the budget so the sample spans several paragraphs of a
+    long article (one or two paragraphs share the whole budget); tiny paragraphs (bylines,
+    labels) are skipped while longer ones remain."""
+    usable = [t for t in texts if _letters(t[:200]) >= min_piece_letters] or texts
+    piece_cap = max(1, sample_chars // max(1, min(3, len(usable))))
     pieces, total = [], 0
     for i in spread_order(len(usable)):
         room = min(piece_cap, sample_chars - total)
@@ -185,6 +187,10 @@ def build_sample(texts: list[str], sample_chars: int, min_piece_letters: int = 2
         pieces.append(piece)
         total += len(piece) + 1
     return "\n".join(pieces)
+
+
+def _letters(text: str) -> int:
+    return sum(map(len, _LETTER_RUNS.findall(text)))
 
 
 def _cut(text: str, limit: int) -> str:
@@ -207,7 +213,7 @@ def apply(doc: Document, ctx) -> None:
     if cfg.keep and doc.lang is not None and not wanted(doc.lang, cfg.keep):
         raise Reject(STAGE, "unwanted", f"{doc.lang} not in [{', '.join(cfg.keep)}]")
     if cfg.mixed_paragraphs and doc.lang is not None:
-        flag_mixed_paragraphs(doc, foreign, script, cfg)
+        flag_mixed_paragraphs(doc, foreign, cfg)
 
 
 def wanted(lang: str, keep: list[str]) -> bool:
@@ -226,21 +232,32 @@ def foreign_script_paragraphs(texts: list[str], script: str, min_letters: int) -
     return out
 
 
-def flag_mixed_paragraphs(doc: Document, foreign: list[int], script: str | None, cfg) -> None:
-    candidates = set(foreign) | set(stopword_candidates(doc, cfg))
-    for i in sorted(candidates):
-        p = doc.paragraphs[i]
-        lang, prob = detect(p.text[: cfg.sample_chars], cfg.seed, cfg.min_letters)
-        in_other_script = i in foreign
-        if lang is None or lang == doc.lang:
-            continue
-        if not in_other_script and (prob or 0.0) < cfg.mixed_min_prob:
-            continue
-        p.attrs["lang"] = lang
-        p.attrs["lang_prob"] = prob
-        how = f"{_main_script(p.text)} script" if in_other_script else "stop words of another language"
-        doc.flag(STAGE, "mixed_paragraph", para=i,
-                 note=f"paragraph in {lang} (p={prob}) inside a {doc.lang} article ({how})")
+def flag_mixed_paragraphs(doc: Document, foreign: list[int], cfg) -> None:
+    """Flag foreign paragraphs: one langdetect call per foreign script (its paragraphs pooled),
+    one per same-script candidate (at most MAX_CANDIDATE_CHECKS per article)."""
+    by_script: dict[str, list[int]] = {}
+    for i in foreign:
+        by_script.setdefault(_main_script(doc.paragraphs[i].text), []).append(i)
+    for other, indices in by_script.items():
+        texts = [doc.paragraphs[i].text for i in indices]
+        lang, prob = detect(build_sample(texts, cfg.sample_chars), cfg.seed, cfg.min_letters)
+        if lang is not None and lang != doc.lang:
+            for i in indices:
+                _flag(doc, i, lang, prob, f"{other} script")
+    skip = set(foreign)
+    candidates = [i for i in stopword_candidates(doc, cfg) if i not in skip]
+    for i in candidates[:MAX_CANDIDATE_CHECKS]:
+        lang, prob = detect(doc.paragraphs[i].text[: cfg.sample_chars], cfg.seed, cfg.min_letters)
+        if lang is not None and lang != doc.lang and (prob or 0.0) >= cfg.mixed_min_prob:
+            _flag(doc, i, lang, prob, "stop words of another language")
+
+
+def _flag(doc: Document, i: int, lang: str, prob: float | None, how: str) -> None:
+    p = doc.paragraphs[i]
+    p.attrs["lang"] = lang
+    p.attrs["lang_prob"] = prob
+    doc.flag(STAGE, "mixed_paragraph", para=i,
+             note=f"paragraph in {lang} (p={prob}) inside a {doc.lang} article ({how})")
 
 
 def stopword_candidates(doc: Document, cfg) -> list[int]:

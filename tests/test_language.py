@@ -113,6 +113,8 @@ def test_sample_spans_the_article_and_is_bounded():
     assert len(sample) <= 300 + 3           # pieces joined by newlines
     assert "number 0 " in sample and "number 20 " in sample     # start and middle
     assert "number 1 " not in sample        # not simply the first paragraphs in a row
+    one_block = language.build_sample([" ".join(paras)], 300)
+    assert 250 <= len(one_block) <= 300      # a text without paragraph breaks uses the budget
 
 
 def test_a_lead_in_another_language_does_not_decide():
@@ -161,6 +163,18 @@ def test_paragraph_in_another_script_is_flagged_with_its_language():
     assert "language.mixed_paragraph" in doc.flags
     assert doc.lang == "en"                  # the foreign paragraph is left out of the sample
     assert doc.paragraphs[3].text == RU_PARA  # flagged, never removed
+
+
+def test_many_foreign_paragraphs_cost_one_langdetect_call_per_script(monkeypatch):
+    calls = []
+    real = language.detect
+    monkeypatch.setattr(language, "detect", lambda *a: calls.append(a[0]) or real(*a))
+    ru = [RU_PARA, "Рынок откроется весной, а первые торговцы получат места бесплатно на год.",
+          "Мэр города заявил, что решение было трудным, но большинство жителей его поддерживает."]
+    doc = run(EN[:2] + ru + EN[2:] + ru)
+    assert [f.para for f in mixed_flags(doc)] == [2, 3, 4, 8, 9, 10]
+    assert {doc.paragraphs[i].attrs["lang"] for i in (2, 3, 4, 8, 9, 10)} == {"ru"}
+    assert len(calls) == 2                   # the article sample + the Cyrillic paragraphs
 
 
 def test_same_script_paragraph_in_another_language_is_flagged():
