@@ -751,4 +751,10 @@ def rule_for_removed(paragraph: str, removals: list[tuple[str, str]]) -> str | N
     for text, rule in removals:
         if len(text) >= 8 and (text in p or p in text):
             return rule
-    return None
+    # last: the most similar removed text, e.g. a mojibake line whose repaired form was removed
+    best, best_ratio = None, 0.6
+    for text, rule in removals:
+        ratio = SequenceMatcher(None, text[:500], p[:500], autojunk=False).ratio()
+        if ratio > best_ratio:
+            best, best_ratio = rule, ratio
+    return best

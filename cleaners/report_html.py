@@ -38,6 +38,8 @@ del{background:var(--del);color:var(--delfg)}ins{background:var(--ins);color:var
 .filters input,.filters select{font:inherit;padding:3px 6px}
 details{background:#fff;border:1px solid var(--line);border-radius:6px;margin:6px 0;padding:4px 10px}
 summary{cursor:pointer}
+details.ex{border:0;padding:0;margin:0;background:none}details.ex summary{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;max-width:520px}
+details.ex[open] summary{white-space:normal}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;background:#e4e9ee}
 .badge.kept{background:#dcf5e3}.badge.rejected,.badge.quarantine,.badge.duplicate{background:#fde2e1}
 .pairs{display:grid;grid-template-columns:1fr 1fr;border:1px solid var(--line);margin:8px 0}
@@ -165,6 +167,14 @@ def histogram(name: str, dist: dict[str, Any], width: int = 300, height: int = 1
 
 # ---- sections -------------------------------------------------------------------------------
 
+def _overview(report: dict[str, Any]) -> str:
+    by_stage = (report.get("edits") or {}).get("by_stage") or {}
+    reasons = (report.get("rejects") or {}).get("by_reason") or []
+    charts = bar_chart("edits per stage", [(s, v.get("edits", 0)) for s, v in by_stage.items()])
+    charts += bar_chart("rejected units by reason", [(r["reason"], r["count"]) for r in reasons])
+    return _cards(report) + (f'<div class="charts">{charts}</div>' if charts else "")
+
+
 def _cards(report: dict[str, Any]) -> str:
     units, out, edits = report.get("units") or {}, report.get("outputs") or {}, report.get("edits") or {}
     figures = [(k, units.get(k)) for k in ("seen", "new", "unchanged", "kept", "rejected", "duplicates")
@@ -228,7 +238,11 @@ def _examples(rule_row: dict[str, Any]) -> str:
                      f"{change or '<span class=mut>(no text)</span>'}{note}</li>")
     if not items:
         return ""
-    return f"<details><summary>{len(items)} example(s)</summary><ul>{''.join(items)}</ul></details>"
+    first = rule_row["examples"][0]
+    preview = first.get("before") or first.get("note") or first.get("after") or ""
+    preview = preview if len(preview) <= 60 else preview[:59] + "…"
+    return (f'<details class="ex"><summary><span class="mut">{len(items)}×</span> {esc(preview)}</summary>'
+            f"<ul>{''.join(items)}</ul></details>")
 
 
 def _stages(report: dict[str, Any]) -> str:
@@ -423,7 +437,7 @@ def render_html(report: dict[str, Any]) -> str:
     config = json.dumps({"params": report.get("params"), "config": report.get("config")},
                         ensure_ascii=False, indent=1, default=str)
     sections = [
-        ("Overview", _cards(report)),
+        ("Overview", _overview(report)),
         ("Drift since the previous run", _drift(report)),
         ("Rules: what was removed or changed", _rules(report)),
         ("Stages and timings", _stages(report)),

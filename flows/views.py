@@ -40,8 +40,10 @@ def _num(x: Any) -> str:
 
 # ---- newsclean report -----------------------------------------------------------------------
 
-def report_view(report: dict[str, Any], html_path: str | None = None) -> Group:
-    parts: list[Any] = [_header(report), _units(report), _rules(report), _stages(report)]
+def report_view(report: dict[str, Any], html_path: str | None = None, width: int = 120) -> Group:
+    """`width`: the terminal's; below 110 columns the rules table leaves out its examples."""
+    parts: list[Any] = [_header(report), _units(report), _rules(report, examples=width >= 110),
+                        _stages(report)]
     parts += [t for t in (_rejects(report), _languages(report)) if t is not None]
     parts.append(_drift(report))
     dup = report.get("duplicates") or {}
@@ -76,23 +78,26 @@ def _units(report: dict[str, Any]) -> Table:
     return t
 
 
-def _rules(report: dict[str, Any]) -> Table:
+def _rules(report: dict[str, Any], examples: bool = True) -> Table:
     t = Table(title="edits by rule")
-    for name, justify in (("rule", "left"), ("edits", "right"), ("docs", "right"),
-                          ("edits/doc", "right"), ("chars removed", "right"), ("example", "left")):
-        t.add_column(name, justify=justify)
+    t.add_column("rule", no_wrap=True)            # a rule id is never cut: it is what you grep for
+    for name in ("edits", "docs", "edits/doc", "chars removed"):
+        t.add_column(name, justify="right")
+    if examples:
+        t.add_column("example", no_wrap=True, overflow="ellipsis", max_width=48)  # one line each
     for r in (report.get("edits") or {}).get("by_rule") or []:
         ex = (r.get("examples") or [{}])[0]
         example = Text()
         if ex.get("before"):
-            example.append(short(ex["before"], 40), style="red strike")
+            example.append(short(ex["before"], 30), style="red strike")
         if ex.get("after"):
             example.append(" → ")
-            example.append(short(ex["after"], 40), style="green")
+            example.append(short(ex["after"], 30), style="green")
         if not ex.get("before") and not ex.get("after"):
             example.append(short(ex.get("note"), 60), style="dim")
-        t.add_row(plain(r["rule"]), _num(r["edits"]), _num(r["docs"]), _num(r["rate"]),
-                  _num(r.get("chars_removed")), _clean_text(example))
+        cells = [plain(r["rule"]), _num(r["edits"]), _num(r["docs"]), _num(r["rate"]),
+                 _num(r.get("chars_removed"))]
+        t.add_row(*cells, *([_clean_text(example)] if examples else []))
     return t
 
 
@@ -259,7 +264,8 @@ def diff_text(raw: str, clean: str | None, edits: list[dict[str, Any]], truncate
 
 
 def print_report(report: dict[str, Any], console: Console | None = None, html_path: str | None = None) -> None:
-    (console or Console()).print(report_view(report, html_path))
+    console = console or Console()
+    console.print(report_view(report, html_path, console.width))
 
 
 def print_show(found: dict[str, Any], console: Console | None = None) -> None:

@@ -210,6 +210,10 @@ def test_rule_for_removed_paragraph():
     assert R.rule_for_removed("Share  this story", removals) == "boilerplate.share_prompt"
     assert R.rule_for_removed("A headline here.", removals) == "metadata.title"    # containment
     assert R.rule_for_removed("Something else entirely", removals) is None
+    # a raw line still carrying mojibake that a later stage repaired before removing it
+    moji = R.removal_rules([{"stage": "boilerplate", "rule": "credit", "action": "remove",
+                             "before": "Photo credit: Northstar Images/Aurélie Brandt"}])
+    assert R.rule_for_removed("Photo credit: Northstar Images/AurÃ©lie Brandt", moji) == "boilerplate.credit"
 
 
 def test_duplicate_cluster_carries_texts_for_the_side_by_side_view(tmp_path):
