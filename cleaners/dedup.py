@@ -41,7 +41,7 @@ import unicodedata
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import numpy as np
 from datasketch import MinHash
@@ -143,11 +143,27 @@ def _minhash_template(num_perm: int) -> MinHash:
     return MinHash(num_perm=num_perm, seed=MINHASH_SEED, hashfunc=int, scheme="affine32")
 
 
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finaliser, the pre-mix of datasketch's affine32 scheme."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
 def minhash_values(shingles: np.ndarray, num_perm: int) -> np.ndarray:
-    m = _minhash_template(num_perm).copy()
+    """datasketch's MinHash (affine32: fmix32, then a*h + b mod 2^32 per permutation, min) in
+    one vectorised pass over the shingle array, with datasketch's own seeded permutations.
+    Same values as `MinHash.update_batch` (a test holds them equal), about twice as fast:
+    update_batch calls the hash function once per element in Python."""
+    m = _minhash_template(num_perm)
+    a, b = m.permutations
+    values = m.hashvalues.copy()
     for start in range(0, len(shingles), MINHASH_CHUNK):
-        m.update_batch(shingles[start:start + MINHASH_CHUNK].tolist())
-    return m.hashvalues
+        hv = _fmix32(shingles[start:start + MINHASH_CHUNK].astype(np.uint32)).reshape(-1, 1)
+        values = np.minimum(values, (hv * a + b).min(axis=0))
+    return values
 
 
 def band_keys(hashvalues: np.ndarray, bands: int, rows: int) -> np.ndarray:
@@ -250,6 +266,7 @@ class _Decider:
             self.nodes.append(_Member(s.id, s.source, s.exact, s.length, s.artifacts, s.date,
                                       order, False, s.shingle_array()))
         self.new_count = len(self.nodes)
+        self._flat: tuple[np.ndarray, np.ndarray] | None = None
 
     # -- pairs ---------------------------------------------------------------------------
     def verify(self, a: int, b: int) -> tuple[float, float]:
@@ -295,16 +312,30 @@ class _Decider:
                 first[n.exact] = i
 
     def lsh_pass(self) -> None:
-        buckets: dict[int, list[int]] = {}
-        for i, s in enumerate(self.sigs):
-            for key in s.band_keys():
-                buckets.setdefault(key, []).append(i)
-        for members in buckets.values():
-            if len(members) < 2:
-                continue
+        for members in self.shared_buckets():
             for x in range(len(members)):
                 for y in range(x + 1, len(members)):
                     self.try_pair(members[x], members[y])
+
+    def flat_keys(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every band key of this run (int32) and the document it belongs to, sorted by key.
+        One flat array (4 bytes a key) instead of a dict of lists keeps 100k documents small."""
+        if self._flat is None:
+            keys = np.frombuffer(b"".join(s.bands for s in self.sigs), dtype=np.int32)
+            owners = np.repeat(np.arange(len(self.sigs)), [len(s.bands) // 4 for s in self.sigs])
+            order = np.argsort(keys, kind="stable")
+            self._flat = keys[order], owners[order]
+        return self._flat
+
+    def shared_buckets(self) -> Iterator[list[int]]:
+        """Groups of this run's documents that share a band key."""
+        keys, owners = self.flat_keys()
+        if not keys.size:
+            return
+        starts = np.concatenate(([0], np.flatnonzero(np.diff(keys)) + 1))
+        ends = np.append(starts[1:], len(keys))
+        for g in np.flatnonzero(ends - starts > 1):
+            yield owners[starts[g]:ends[g]].tolist()
 
     def corpus_pass(self) -> None:
         """Candidates from the corpus already on disk, verified on their stored text."""
@@ -312,26 +343,34 @@ class _Decider:
         if store is None or not store.has_docs():
             return
         store.prepare_index(self.cfg)
-        new_ids = {n.id for n in self.nodes[:self.new_count]}
-        keys_of = [s.band_keys() for s in self.sigs]
-        rows_of_key = store.band_candidates({k for keys in keys_of for k in keys})
-        exact_rows = store.rows_with_exact({n.exact for n in self.nodes[:self.new_count]})
-        wanted: dict[int, set[int]] = {}
-        for i, keys in enumerate(keys_of):
-            rows = {r for k in keys for r in rows_of_key.get(k, ())}
-            rows |= set(exact_rows.get(self.nodes[i].exact, ()))
-            if rows:
-                wanted[i] = rows
+        wanted = self.stored_candidates(store)
         if not wanted:
             return
+        new_ids = {n.id for n in self.nodes[:self.new_count]}
         stored = store.stored_docs({r for rows in wanted.values() for r in rows})
         stored = {r: d for r, d in stored.items() if d.id not in new_ids}  # re-processed units
         texts = store.stored_texts(list(stored.values()))
         node_of_row = {r: self._add_stored(d, texts.get(r)) for r, d in stored.items()}
-        for i, rows in wanted.items():
+        for i, rows in sorted(wanted.items()):
             for r in sorted(rows):
                 if r in node_of_row:
                     self.try_pair(i, node_of_row[r])
+
+    def stored_candidates(self, store: "StateStore") -> dict[int, set[int]]:
+        """New document -> rows of stored documents sharing a band key or the exact hash."""
+        keys, owners = self.flat_keys()
+        rows_of_key = store.band_candidates(np.unique(keys).tolist())
+        wanted: dict[int, set[int]] = {}
+        if rows_of_key:
+            hit = np.isin(keys, np.fromiter(rows_of_key, dtype=np.int32, count=len(rows_of_key)))
+            for key, i in zip(keys[hit].tolist(), owners[hit].tolist()):
+                wanted.setdefault(i, set()).update(rows_of_key[key])
+        exact_rows = store.rows_with_exact({n.exact for n in self.nodes[:self.new_count]})
+        for i in range(self.new_count):
+            rows = exact_rows.get(self.nodes[i].exact)
+            if rows and self._size(i):
+                wanted.setdefault(i, set()).update(rows)
+        return wanted
 
     def _add_stored(self, d: Any, text: str | None) -> int:
         shingles = None

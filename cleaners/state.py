@@ -94,6 +94,9 @@ class StateStore:
         self.conn = conn
         self.raw_dir = Path(raw_dir) if raw_dir is not None else None
         self._sha1_cache: dict[tuple[str, int, float], str] = {}
+        # files found identical under a new mtime: written with the next commit or at close,
+        # in one transaction (one fsync), not one each
+        self._remembered: dict[str, tuple[int, float, str | None]] = {}
         self._has_docs: bool | None = None
 
     # ---- opening -----------------------------------------------------------------------
@@ -115,7 +118,12 @@ class StateStore:
         return cls(Path(clean_dir), conn, raw_dir)
 
     def close(self) -> None:
-        self.conn.close()
+        try:
+            if self._remembered:
+                with self._transaction():
+                    self._write_remembered()
+        finally:
+            self.conn.close()
 
     def __enter__(self) -> "StateStore":
         return self
@@ -165,9 +173,13 @@ class StateStore:
         return self._sha1_cache[key]
 
     def _remember(self, f: FileLike, sha1: str | None) -> None:
-        with self._transaction():
-            self.conn.execute("UPDATE files SET size = ?, mtime = ?, sha1 = COALESCE(?, sha1) "
-                              "WHERE path = ?", (f.size, f.mtime, sha1, f.path))
+        self._remembered[f.path] = (f.size, f.mtime, sha1)
+
+    def _write_remembered(self) -> None:
+        self.conn.executemany(
+            "UPDATE files SET size = ?, mtime = ?, sha1 = COALESCE(?, sha1) WHERE path = ?",
+            [(size, mtime, sha1, path) for path, (size, mtime, sha1) in self._remembered.items()])
+        self._remembered.clear()
 
     def processed_files(self) -> int:
         return self.conn.execute("SELECT COUNT(*) FROM files").fetchone()[0]
@@ -178,6 +190,7 @@ class StateStore:
         are in the corpus. Call it only after the batch's shards are in place."""
         hashes = [self._sha1(f) for f in files]        # read files before taking the write lock
         with self._transaction():
+            self._write_remembered()
             self.conn.executemany(
                 "INSERT OR REPLACE INTO files (path, size, mtime, sha1) VALUES (?, ?, ?, ?)",
                 [(f.path, f.size, f.mtime, h) for f, h in zip(files, hashes)])

@@ -255,3 +255,13 @@ def test_similarity_counts_overlap_over_union_and_smaller_set():
     b = np.array([3, 4, 5, 6, 7, 8], dtype=np.uint32)
     assert dedup.similarity(a, b) == (2 / 8, 2 / 4)
     assert dedup.similarity(a, np.zeros(0, dtype=np.uint32)) == (0.0, 0.0)
+
+
+def test_vectorised_minhash_equals_datasketch_update_batch():
+    from datasketch import MinHash
+    rng = np.random.default_rng(3)
+    for n in (1, 7, 1000, 20_000):                       # 20k crosses the chunk size
+        sh = np.unique(rng.integers(0, 2**32, n, dtype=np.uint64).astype(np.uint32))
+        ref = MinHash(num_perm=128, seed=dedup.MINHASH_SEED, hashfunc=int, scheme="affine32")
+        ref.update_batch(sh.tolist())
+        assert np.array_equal(dedup.minhash_values(sh, 128), ref.hashvalues)

@@ -57,6 +57,17 @@ def test_touched_file_stays_unchanged_after_reopening(dirs):
         assert store.file_status(file_info(raw, "a.txt")) == "unchanged"
 
 
+def test_new_mtime_of_an_identical_file_is_remembered_at_close(dirs):
+    raw, clean = dirs
+    with StateStore.open(clean, raw) as store:
+        store.commit_batch([file_info(raw, "a.txt")], [])
+    _touch(raw / "a.txt", 50)
+    with StateStore.open(clean, raw) as store:
+        assert store.file_status(file_info(raw, "a.txt")) == "unchanged"
+    with StateStore.open(clean) as store:            # no raw_dir: only the fast path can answer
+        assert store.file_status(file_info(raw, "a.txt")) == "unchanged"
+
+
 def test_without_raw_dir_a_touched_file_counts_as_changed(dirs):
     raw, clean = dirs
     with StateStore.open(clean) as store:
