@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from cleaners import language
 from cleaners.config import Config, from_dict
@@ -239,3 +240,14 @@ def test_dominant_script_and_foreign_script_letters():
     assert language.dominant_script("12 345 — !") is None
     own, other = language.foreign_script_letters(RU_PARA, "latin")
     assert own == 0 and other > 80
+
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text(min_size=0, max_size=300), max_size=6))
+def test_any_text_gets_a_language_or_none_and_the_same_one_twice(paras):
+    paras = [p for p in paras if p.strip()]
+    first, second = run(paras), run(paras)
+    assert (first.lang, first.lang_prob) == (second.lang, second.lang_prob)
+    assert first.lang is None or (0.0 < first.lang_prob <= 1.0)
+    assert [e.para for e in first.edits] == [e.para for e in second.edits]

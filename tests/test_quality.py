@@ -7,6 +7,7 @@ import time
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from cleaners import quality
 from cleaners.config import ConfigError, from_dict
@@ -350,3 +351,17 @@ def test_thresholds_list_the_active_checks_for_the_report():
     assert rows[("quality.garbled", "garble")]["action"] == "quarantine"
     assert ("quality.symbols", "symbol_word_ratio") not in rows
     assert ("quality.boilerplate_share", "boilerplate_share") not in rows   # None: off
+
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(min_size=0, max_size=200), max_size=8),
+       st.sampled_from(["en", "de", "zh-cn", "ja", None, "xx"]))
+def test_measure_and_decide_never_raise_anything_but_reject(paras, lang):
+    doc = make_doc([p for p in paras if p.strip()], lang=lang)
+    try:
+        quality.apply(doc, ctx())
+    except Reject as rej:
+        assert rej.reason.stage == "quality" and rej.reason.message
+    for key, value in doc.quality.items():
+        assert value is None or isinstance(value, (int, float, str, list)), key
