@@ -4,6 +4,7 @@ All texts here are invented for these tests."""
 from __future__ import annotations
 
 import time
+from types import SimpleNamespace
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -11,7 +12,6 @@ from hypothesis import given, settings, strategies as st
 from cleaners import language
 from cleaners.config import Config, from_dict
 from cleaners.document import FLAG, Document, Origin, Paragraph, Reject
-from types import SimpleNamespace
 
 EN = [
     "The town council of Eastmere voted on Tuesday to turn the old bus depot on Harbour Road into "
