@@ -78,9 +78,9 @@ class QualityConfig(Section):
     # has short headings and list items without a full stop, while link lists have none at all
     min_terminal_punct_share: float | None = None        # by line count (FineWeb: 0.12)
     min_terminal_punct_char_share: float | None = 0.3    # by characters
-    max_dup_line_fraction: float | None = 0.3    # repeated_lines (Gopher 0.3)
-    max_dup_para_fraction: float | None = 0.3    # repeated_paragraphs, by count (Gopher 0.3)
-    max_dup_para_char_fraction: float | None = 0.2  # repeated_paragraphs, by chars (Gopher 0.2)
+    max_dup_line_fraction: float | None = 0.3    # repeated_lines: lines, by count (Gopher 0.3)
+    max_dup_para_fraction: float | None = 0.3    # repeated_lines: paragraphs, by count (Gopher 0.3)
+    max_dup_para_char_fraction: float | None = 0.2  # repeated_paragraphs: by chars (Gopher 0.2)
     max_top_2gram_share: float | None = 0.2      # repeated_ngrams (Gopher 0.20/0.18/0.16)
     max_top_3gram_share: float | None = 0.18
     max_top_4gram_share: float | None = 0.16
@@ -90,8 +90,8 @@ class QualityConfig(Section):
     max_garble: float | None = None              # garbled: artifacts' garble score; off
     max_boilerplate_share: float | None = None   # boilerplate_share: of raw text removed; off
     quarantine_rules: list[str] = Field(default_factory=lambda: [
-        "short", "symbols", "terminal_punct", "low_stopword_share", "non_alpha", "garbled",
-        "boilerplate_share"])
+        "short", "symbols", "terminal_punct", "repeated_lines", "low_stopword_share", "non_alpha",
+        "garbled", "boilerplate_share"])
     disabled_rules: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")

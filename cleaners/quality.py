@@ -200,9 +200,11 @@ CHECKS = (
     Check("short", "word_count", "<", "quarantine_min_words", "words"),
     Check("word_length", "mean_word_length", "<", "min_mean_word_length", "mean word length"),
     Check("word_length", "mean_word_length", ">", "max_mean_word_length", "mean word length"),
+    # Many repeated lines (by count) in news are mostly leftover markers ("Advertisement"):
+    # quarantined by default. Much repeated text (by characters) is a degenerate page: dropped.
     Check("repeated_lines", "dup_line_fraction", ">", "max_dup_line_fraction",
           "duplicate line fraction"),
-    Check("repeated_paragraphs", "dup_para_fraction", ">", "max_dup_para_fraction",
+    Check("repeated_lines", "dup_para_fraction", ">", "max_dup_para_fraction",
           "duplicate paragraph fraction"),
     Check("repeated_paragraphs", "dup_para_char_fraction", ">", "max_dup_para_char_fraction",
           "duplicate paragraph character fraction"),

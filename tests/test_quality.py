@@ -184,7 +184,17 @@ def test_a_real_article_is_kept_with_its_signals_stored():
 
 def test_a_whole_article_pasted_twice_is_dropped():
     doc, rej = judge(ARTICLE * 2)
-    assert rej is not None and rej.reason.rule == "repeated_lines" and not rej.quarantine
+    assert rej is not None and rej.reason.rule == "repeated_paragraphs" and not rej.quarantine
+    assert str(rej) == "quality.repeated_paragraphs: duplicate paragraph character fraction 0.5 > 0.2"
+    assert "quality.repeated_lines" in doc.quality["failed"]
+
+
+def test_leftover_repeated_markers_keep_an_article_or_only_quarantine_it():
+    body = ARTICLE[:2] + ["Advertisement"] + ARTICLE[2:4] + ["Advertisement"] + ARTICLE[4:]
+    doc, rej = judge(body + ["Advertisement", "Advertisement"])
+    assert rej is None and doc.quality["dup_line_fraction"] > 0.2
+    doc, rej = judge(body + ["Advertisement"] * 4)
+    assert rej is not None and rej.reason.rule == "repeated_lines" and rej.quarantine
 
 
 def test_too_short_drops_and_names_value_and_threshold():
@@ -236,7 +246,7 @@ def test_degenerate_repetition_is_dropped_cheaply():
 def test_repeated_paragraphs_drop_but_one_repeated_pull_quote_does_not():
     spam = "Click here to claim your free prize today, offer ends soon!"
     doc, rej = judge(ARTICLE[:2] + [spam] * 6)
-    assert rej is not None and rej.reason.rule in ("repeated_lines", "repeated_paragraphs")
+    assert rej is not None and rej.reason.rule == "repeated_paragraphs" and not rej.quarantine
     quote = "“We have waited a long time for this,” said Mary Holt."
     doc, rej = judge(ARTICLE[:3] + [quote] + ARTICLE[3:] + [quote])
     assert rej is None and doc.quality["dup_para_fraction"] > 0
