@@ -1,10 +1,577 @@
-"""Stage: boilerplate removal (first version; the boilerplate issue replaces it)."""
+"""Stage: boilerplate removal by named rule families, position and repetition.
+
+Every paragraph gets cheap features (words, sentence end, quoted, the family whose pattern
+names it). The article body runs from the first to the last *prose* paragraph that no family
+names; what stands before it is the header zone, what stands after it the footer zone. A
+terminator line inside the body ("Related Articles", "Leave a comment", an FAQ heading,
+"Sources:") moves the footer up to itself when no article text follows it.
+
+  header / footer zone: every family match goes, and so do short lines no family knows
+                        (menus, labels, headline lists) unless they are quoted or introduced
+                        by a paragraph ending in ":";
+  body zone:            only strong evidence: families marked `in_body`, the headline of
+                        another article of the run, a site-template line, a caption, a
+                        related block with its headline list, a bare pasted headline. Quoted
+                        lines and lines introduced by ":" are never removed there: articles
+                        quote banners, labels and menus.
+
+Each removal is one edit `boilerplate.<family>`; `disabled_families` switches families off
+and `site_phrases` adds a site's own lines. Patterns are data (patterns/boilerplate*.toml),
+loaded and compiled once per process.
+"""
 from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
 from cleaners.document import Document
 
 STAGE = "boilerplate"
+PATTERNS = Path(__file__).parent / "patterns"
+
+# Families decided in code (no phrase list); named here so they can be disabled like the rest.
+STRUCTURAL = ("title_repeat", "menu", "share_row", "link_line", "symbol_line", "template",
+              "site_phrase", "other_headline", "bare_headline", "header_zone", "footer_zone")
 
 
-def apply(doc: Document, ctx) -> None:
+# ---- the catalogue ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class Family:
+    name: str
+    note: str
+    max_words: int
+    in_body: bool
+    terminator: bool
+    list_head: bool
+    regexes: tuple[re.Pattern, ...]
+
+    def matches(self, text: str, words: int) -> bool:
+        return words <= self.max_words and any(r.fullmatch(text) for r in self.regexes)
+
+
+def _compile(spec: dict[str, Any]) -> tuple[re.Pattern, ...]:
+    out = []
+    if spec.get("patterns"):
+        out.append(re.compile("|".join(f"(?:{p})" for p in spec["patterns"]), re.I | re.S))
+    if spec.get("patterns_cs"):
+        out.append(re.compile("|".join(f"(?:{p})" for p in spec["patterns_cs"]), re.S))
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def catalogue() -> tuple[Family, ...]:
+    """The rule families in matching order (patterns/boilerplate.toml)."""
+    data = tomllib.loads((PATTERNS / "boilerplate.toml").read_text(encoding="utf-8"))
+    fams = []
+    for name in data["order"]:
+        spec = data[name]
+        fams.append(Family(name, spec.get("note", ""), int(spec.get("max_words", 12)),
+                           bool(spec.get("in_body", False)), bool(spec.get("terminator", False)),
+                           bool(spec.get("list_head", False)), _compile(spec)))
+    return tuple(fams)
+
+
+@lru_cache(maxsize=None)
+def family_named() -> dict[str, Family]:
+    return {f.name: f for f in catalogue()}
+
+
+@lru_cache(maxsize=None)
+def lexicon() -> dict[str, Any]:
+    """Word lists for the structural rules (patterns/boilerplate_lexicon.toml), as sets."""
+    data = tomllib.loads((PATTERNS / "boilerplate_lexicon.toml").read_text(encoding="utf-8"))
+    for section in data.values():
+        for k, v in list(section.items()):
+            if isinstance(v, list) and k != "separators" and k != "idiom_endings":
+                section[k] = frozenset(v)
+    return data
+
+
+def all_family_names() -> list[str]:
+    return [f.name for f in catalogue()] + list(STRUCTURAL)
+
+
+# ---- text normalisation ----------------------------------------------------------------
+_WS = re.compile(r"\s+")
+_APOS = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "’": "'", "‘": "'"})
+_DIGITS = re.compile(r"\d")
+_TERMINAL = re.compile(r"[.!?…。！？]['\"”’»)\]]*$")
+_OPEN_Q = "\"'“‘„«‹"
+_CLOSE_Q = "\"'”’“»›"
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_URL = re.compile(r"\[[^\]]*\]\((?:https?://|www\.)[^)]*\)|(?:https?://|www\.)\S+")
+_LETTER_OR_DIGIT = re.compile(r"[^\W_]")
+
+
+def fold(text: str) -> str:
+    """Whitespace folded, apostrophes straight: the form patterns are matched against."""
+    return _WS.sub(" ", text.translate(_APOS)).strip()
+
+
+def line_key(text: str) -> str:
+    """Key of a line for repetition across documents: casefold, digits -> 0, quotes straight,
+    whitespace folded, a final period dropped (a headline is the same with or without it)."""
+    key = _WS.sub(" ", _DIGITS.sub("0", text.translate(_QUOTES).casefold())).strip()
+    return key[:-1].rstrip() if key.endswith(".") else key
+
+
+def is_quoted(text: str) -> bool:
+    t = text.strip()
+    core = t.rstrip(".,;:!?")
+    return len(core) > 2 and core[0] in _OPEN_Q and core[-1] in _CLOSE_Q
+
+
+def is_sentence(text: str) -> bool:
+    return bool(_TERMINAL.search(text.rstrip()))
+
+
+# ---- line features ---------------------------------------------------------------------
+@dataclass
+class Line:
+    index: int
+    text: str
+    kind: str
+    words: int
+    key: str
+    family: str | None = None     # family whose pattern names the whole line
+    prose: bool = False
+    sentence: bool = False
+    quoted: bool = False
+    question: bool = False
+    intro: bool = False           # ends with ":" and reads as a sentence: introduces an example
+    link_only: bool = False
+    symbol_only: bool = False
+    title_inside: bool = False    # holds the document's title plus a few words (breadcrumb)
+
+
+def match_family(text: str, words: int, disabled: frozenset[str] = frozenset()) -> str | None:
+    """Name of the first family whose pattern matches the whole (folded) line, else None."""
+    folded = fold(text)
+    for fam in catalogue():
+        if fam.name not in disabled and fam.matches(folded, words):
+            return fam.name
+    shape = shape_family(folded, words)
+    return shape if shape not in disabled else None
+
+
+def shape_family(text: str, words: int) -> str | None:
+    """Families recognised by shape rather than phrasing: menus and share rows."""
+    if words <= 30 and is_menu(text):
+        return "menu"
+    if words <= 14 and is_share_row(text):
+        return "share_row"
     return None
+
+
+def is_menu(text: str) -> bool:
+    lex = lexicon()["menu"]
+    for sep in lex["separators"]:
+        if sep in text:
+            items = [x.strip() for x in text.split(sep)]
+            if len(items) >= lex["min_items"] and all(
+                    x and len(x.split()) <= lex["max_item_words"] and not is_sentence(x)
+                    for x in items):
+                return True
+    return False
+
+
+def is_share_row(text: str) -> bool:
+    lex = lexicon()["share"]
+    tokens = [t for t in re.split(r"[\s|•·,/:;()\[\]]+", text.casefold()) if t]
+    return bool(tokens) and any(t in lex["anchors"] for t in tokens) and all(
+        t in lex["anchors"] or t in lex["fillers"] for t in tokens)
+
+
+def is_link_only(text: str) -> bool:
+    if not _URL.search(text):
+        return False
+    rest = _URL.sub(" ", text)
+    return len(_WORD.findall(rest)) <= 3
+
+
+def describe(doc: Document, disabled: frozenset[str] = frozenset()) -> list[Line]:
+    lex = lexicon()["prose"]
+    title_key = line_key(doc.title) if doc.title and len(doc.title.split()) >= 3 else None
+    lines = []
+    for i, p in enumerate(doc.paragraphs):
+        text = p.text.strip()
+        words = len(text.split())
+        ln = Line(i, text, p.kind, words, line_key(text))
+        ln.sentence = is_sentence(text)
+        ln.quoted = is_quoted(text)
+        ln.question = text.rstrip(_CLOSE_Q + " ").endswith("?") and words <= 30
+        ln.intro = text.endswith(":") and words >= 5
+        ln.link_only = is_link_only(text)
+        ln.symbol_only = not _LETTER_OR_DIGIT.search(text)
+        if title_key and "title_repeat" not in disabled:
+            if ln.key == title_key:
+                ln.family = "title_repeat"
+            elif title_key in ln.key and words - len(doc.title.split()) <= 10:
+                ln.title_inside = True
+        if ln.family is None and words <= 120:
+            ln.family = match_family(text, words, disabled)
+        ln.prose = (words >= lex["min_words"] and ln.sentence) or words >= lex["long_words"]
+        lines.append(ln)
+    return lines
+
+
+def is_body_candidate(ln: Line) -> bool:
+    return (ln.prose and ln.family is None and not ln.title_inside and not ln.link_only
+            and ln.kind not in ("caption",))
+
+
+AFTER_BODY = "after the last body paragraph"
+
+
+# ---- zones -----------------------------------------------------------------------------
+_LIST_ITEM = re.compile(r"^\s*(?:[-–•*·▪]|\d{1,2}[.)])\s+")
+
+
+def _example_form(ln: Line) -> bool:
+    return ln.quoted or ln.kind == "li" or bool(_LIST_ITEM.match(ln.text))
+
+
+def protected_lines(lines: list[Line]) -> set[int]:
+    """Lines an article presents as examples, after a sentence ending in ':' ("...read
+    simply:" / "“Subscribe to continue reading”"). The examples are the short lines up to the
+    next prose paragraph; when some of them are quoted or list items, only those are (a label
+    pasted among quoted examples is not one of them; among plain ones, a line of another
+    family than the first is not either)."""
+    keep: set[int] = set()
+    for ln in lines:
+        if not (ln.intro and ln.family is None):
+            continue
+        run = []
+        for nxt in lines[ln.index + 1:]:
+            if nxt.prose and not nxt.quoted:
+                break
+            run.append(nxt)
+        if any(_example_form(x) for x in run):
+            run = [x for x in run if _example_form(x)]
+        elif run:
+            # plain examples share the first one's shape (all menus, all labels)
+            run = [x for x in run if x.family == run[0].family]
+        keep.update(x.index for x in run)
+    return keep
+
+
+def footer_lexicon_hit(ln: Line) -> bool:
+    words = lexicon()["footer"]["words"]
+    return "@" in ln.text or any(w in words for w in re.findall(r"[\w'-]+", ln.text.casefold()))
+
+
+def tail_is_footer(lines: list[Line], at: int, answers_allowed: bool) -> bool:
+    """True when no article text follows the terminator at `at`.
+
+    Article text is prose that no family names. A footer may still hold one short blurb of it
+    (an unknown "about us" line), and short calls to action (newsletter, contact) do not
+    count; FAQ answers after a question line do not count when `answers_allowed`. A prose
+    paragraph that opens by pointing back at the terminator ("That was the label...") shows
+    the article is talking about it."""
+    lex = lexicon()["terminator"]
+    nxt = lines[at + 1] if at + 1 < len(lines) else None
+    if nxt is not None and nxt.prose and nxt.family is None:
+        first = nxt.text.split(maxsplit=1)[0].casefold().strip("“\"'‘’")
+        if first in lex["back_references"]:
+            return False
+    real = soft = real_words = 0
+    for ln in lines[at + 1:]:
+        if not (ln.prose and ln.family is None and not ln.link_only and not ln.title_inside):
+            continue
+        if answers_allowed and lines[ln.index - 1].question:
+            continue
+        if ln.words <= lex["blurb_words"] and footer_lexicon_hit(ln):
+            soft += 1
+        else:
+            real += 1
+            real_words += ln.words
+    if real == 0:
+        return soft <= 3
+    return real == 1 and real_words <= lex["blurb_words"] and real + soft <= 2
+
+
+def appended_faq(lines: list[Line], body_start: int, at: int) -> bool:
+    """An FAQ heading closes the article only when the article before it asks no questions
+    of its own (an explainer written as questions keeps its FAQ)."""
+    before = lines[body_start:at]
+    return (sum(1 for ln in before if is_body_candidate(ln)) >= 2
+            and not any(ln.question and not ln.quoted for ln in before))
+
+
+def footer_start(lines: list[Line], start: int, end: int, protected: set[int],
+                 disabled: frozenset[str]) -> tuple[int, str]:
+    """Index where the footer begins and why (a terminator, or after the last body line)."""
+    fams = family_named()
+    for ln in lines[start + 1:]:
+        fam = fams.get(ln.family or "")
+        if fam is None or not fam.terminator or ln.index in protected or ln.quoted:
+            continue
+        is_faq = fam.name == "faq"
+        if is_faq and not appended_faq(lines, start, ln.index):
+            continue
+        if tail_is_footer(lines, ln.index, answers_allowed=is_faq):
+            return ln.index, f"{fam.name}: footer from '{ln.text[:40]}'"
+    return end + 1, AFTER_BODY
+
+
+# ---- body evidence ---------------------------------------------------------------------
+def headline_hit(ln: Line, headlines: frozenset[str] | set[str], own_title: str | None
+                 ) -> str | None:
+    """Family when the line is the headline of another article of the run, bare, behind a
+    label ("Read more: <headline>") or before a credit ("<headline> (Photo: X)")."""
+    if not headlines or ln.words > 40 or ln.words < 3:
+        return None
+    own = line_key(own_title) if own_title else None
+    key = ln.key
+    if key in headlines and key != own:
+        return "other_headline"
+    m = re.match(r"^[^:|»>–—]{1,40}[:|»>–—]\s*(.+)$", key)
+    if m and m.group(1).strip() in headlines and m.group(1).strip() != own:
+        return "inline_related"
+    m = re.match(r"^(.+?)\s*\([^()]{2,80}\)$", key)
+    if m and m.group(1).rstrip(" .") in headlines and m.group(1).rstrip(" .") != own:
+        return "caption"
+    return None
+
+
+def looks_english(lines: list[Line]) -> bool:
+    words = " ".join(ln.text for ln in lines[:12]).casefold().split()[:400]
+    if not words:
+        return False
+    common = {"the", "and", "of", "to", "in", "is", "was", "that", "for", "with", "on", "said"}
+    return sum(1 for w in words if w in common) / len(words) >= 0.12
+
+
+def is_bare_headline(lines: list[Line], i: int) -> bool:
+    """A headline of another story pasted between two paragraphs, without a label."""
+    lex = lexicon()["bare_headline"]
+    ln = lines[i]
+    if not (0 < i < len(lines) - 1) or ln.quoted or ln.kind != "p":
+        return False
+    if not (lex["min_words"] <= ln.words <= lex["max_words"]):
+        return False
+    if not (lines[i - 1].prose and lines[i + 1].prose and lines[i - 1].words >= 20
+            and lines[i + 1].words >= 20):
+        return False
+    text = ln.text.rstrip(". ")
+    if re.search(r"[,;:\"“”‘’()\d]|[.!?]\s", text) or text.count("'") > 1:
+        return False
+    tokens = text.split()
+    low = [t.casefold().strip("'") for t in tokens]
+    if low[0] in lex["narrative_starts"] or not tokens[0][0].isupper():
+        return False
+    if any(t in lex["pronouns"] or t in lex["modals"] or t in lex["time_words"] for t in low):
+        return False
+    if _narrates_past(low, lex):
+        return False
+    names = sum(1 for t in tokens[1:] if t[0].isupper())
+    cues = [
+        names >= 2,
+        any(t in lex["reporting_present"] for t in low[1:3]),
+        any(text.casefold().endswith(" " + idiom) for idiom in lex["idiom_endings"]),
+        not any(t in lex["articles"] for t in low[1:]) and names >= 1,
+    ]
+    return any(cues)
+
+
+def _narrates_past(low: list[str], lex: dict[str, Any]) -> bool:
+    """Past-tense narration: an irregular past form, or an -ed verb not after an auxiliary
+    (headline idioms such as "... explained" at the very end excepted)."""
+    for k, t in enumerate(low):
+        if t in lex["past_irregular"]:
+            return True
+        if t.endswith("ed") and len(t) > 4 and k > 0 and k < len(low) - 1:
+            if low[k - 1] not in lex["auxiliaries"]:
+                return True
+    return False
+
+
+def caption_title(lines: list[Line], i: int) -> bool:
+    """The short heading line a scraped figure puts before its caption: it shares most of
+    its words with the caption ("Map of X" / "Map of X. (Image Credit: Y)")."""
+    if i < 1:
+        return False
+    prev, cap = lines[i - 1], lines[i]
+    if prev.words > 15 or prev.sentence or prev.quoted or prev.family or cap.words < 6:
+        return False
+    mine = {w for w in re.findall(r"\w{4,}", prev.text.casefold())}
+    theirs = set(re.findall(r"\w{4,}", cap.text.casefold()))
+    return bool(mine) and len(mine & theirs) / len(mine) >= 0.5
+
+
+# ---- the plan --------------------------------------------------------------------------
+@dataclass
+class Plan:
+    rule: dict[int, str] = field(default_factory=dict)
+    note: dict[int, str] = field(default_factory=dict)
+
+    def drop(self, i: int, rule: str, note: str) -> None:
+        if i not in self.rule:
+            self.rule[i] = rule
+            self.note[i] = note
+
+
+@dataclass
+class Evidence:
+    """Cross-document knowledge for one document's site."""
+    template: dict[str, float] = field(default_factory=dict)  # line key -> share of site docs
+    headlines: frozenset[str] | set[str] = frozenset()
+    phrases: frozenset[str] = frozenset()
+    body_share: float = 0.3
+
+
+def evidence_for(doc: Document, ctx: Any) -> Evidence:
+    from cleaners import templates  # the template store shares this module's line keys
+    cfg = ctx.config.boilerplate
+    learned = getattr(ctx, "templates", None) or {}
+    site = templates.site_of(doc)
+    phrases = list(cfg.site_phrases.get(site, [])) + list(cfg.site_phrases.get("*", []))
+    if doc.origin.host and doc.origin.host != site:
+        phrases += cfg.site_phrases.get(doc.origin.host, [])
+    return Evidence(template=templates.template_lines(learned, site),
+                    headlines=templates.known_headlines(learned),
+                    phrases=frozenset(line_key(p) for p in phrases),
+                    body_share=cfg.template_body_min_share)
+
+
+def apply(doc: Document, ctx: Any) -> None:
+    cfg = ctx.config.boilerplate
+    if not cfg.enabled or not doc.paragraphs:
+        return
+    disabled = frozenset(cfg.disabled_families)
+    lines = describe(doc, disabled)
+    plan = plan_removals(doc, lines, evidence_for(doc, ctx), disabled)
+    if plan.rule:
+        doc.remove_paragraphs(STAGE, plan.rule.keys(), plan.rule, plan.note)
+
+
+def plan_removals(doc: Document, lines: list[Line], ev: Evidence,
+                  disabled: frozenset[str]) -> Plan:
+    plan = Plan()
+    on = lambda name: name not in disabled  # noqa: E731 - reads better inline below
+    protected = protected_lines(lines)
+    for ln in lines:                        # the user's own lines and site templates first
+        if on("site_phrase") and ln.key in ev.phrases:
+            plan.drop(ln.index, "site_phrase", "phrase configured for this site")
+    body = [ln.index for ln in lines if is_body_candidate(ln)]
+    if not body:
+        # no article text at all (a list, a stub): only lines that name themselves go
+        fams = family_named()
+        for ln in lines:
+            fam = fams.get(ln.family or "")
+            if (fam and fam.in_body) or ln.family in ("title_repeat", "menu", "share_row"):
+                plan.drop(ln.index, ln.family, "no body text; the line names itself")
+        return plan
+    start, end = body[0], body[-1]
+    cut, why = footer_start(lines, start, end, protected, disabled)
+    # the body ends at its last prose paragraph before the footer; what stands between
+    # that and a terminator (an AI summary before the FAQ) is footer too, softly
+    last = max(i for i in body if i < cut)
+    for ln in lines[:start]:
+        header_line(ln, plan, ev, protected, on)
+    for ln in lines[start:last + 1]:
+        body_line(lines, ln, plan, ev, protected, on, doc.title)
+    for ln in lines[last + 1:]:
+        hard = ln.index >= cut and why != AFTER_BODY
+        footer_line(ln, plan, ev, protected, on, hard=hard,
+                    why=why if hard else AFTER_BODY)
+    related_lists(lines, plan, protected, on)
+    caption_titles(lines, plan, on)
+    return plan
+
+
+def _template_share(ln: Line, ev: Evidence) -> float:
+    return ev.template.get(ln.key, 0.0)
+
+
+def header_line(ln: Line, plan: Plan, ev: Evidence, protected: set[int], on) -> None:
+    if ln.family:
+        plan.drop(ln.index, ln.family, "header zone")
+    elif ln.title_inside and on("title_repeat"):
+        plan.drop(ln.index, "title_repeat", "header line holding the title")
+    elif _template_share(ln, ev) and on("template"):
+        plan.drop(ln.index, "template", f"site template ({_template_share(ln, ev):.0%} of docs)")
+    elif ln.link_only and on("link_line"):
+        plan.drop(ln.index, "link_line", "header zone")
+    elif ln.symbol_only and on("symbol_line"):
+        plan.drop(ln.index, "symbol_line", "header zone")
+    elif ln.index in protected or ln.quoted:
+        return
+    elif not ln.sentence and on("header_zone"):
+        plan.drop(ln.index, "header_zone", "short line before the first body paragraph")
+
+
+def body_line(lines: list[Line], ln: Line, plan: Plan, ev: Evidence, protected: set[int], on,
+              title: str | None) -> None:
+    if ln.index in protected or ln.quoted:
+        return
+    fam = family_named().get(ln.family or "")
+    if ln.family == "title_repeat":
+        plan.drop(ln.index, "title_repeat", "the title again")
+    elif fam is not None and fam.in_body:
+        plan.drop(ln.index, fam.name, "body line matches family")
+    elif ln.family in ("menu", "share_row"):
+        plan.drop(ln.index, ln.family, "body line has the shape of a " + ln.family.replace("_", " "))
+    elif ln.kind == "caption" and on("caption"):
+        plan.drop(ln.index, "caption", "figure caption")
+    elif ln.link_only and on("link_line"):
+        plan.drop(ln.index, "link_line", "only a link")
+    elif ln.symbol_only and on("symbol_line"):
+        plan.drop(ln.index, "symbol_line", "no words")
+    elif (share := _template_share(ln, ev)) and on("template") and (
+            not ln.sentence or share >= ev.body_share):
+        plan.drop(ln.index, "template", f"site template ({share:.0%} of docs)")
+    elif (hit := headline_hit(ln, ev.headlines, title)) and on(hit):
+        plan.drop(ln.index, hit, "headline of another article in this run")
+    elif on("bare_headline") and ln.words <= 14 and looks_english(lines) and is_bare_headline(lines, ln.index):
+        plan.drop(ln.index, "bare_headline", "pasted headline between two paragraphs")
+
+
+def footer_line(ln: Line, plan: Plan, ev: Evidence, protected: set[int], on, hard: bool,
+                why: str) -> None:
+    if ln.family:
+        plan.drop(ln.index, ln.family, why)
+    elif ln.title_inside and on("title_repeat"):
+        plan.drop(ln.index, "title_repeat", why)
+    elif _template_share(ln, ev) and on("template"):
+        plan.drop(ln.index, "template", f"site template ({_template_share(ln, ev):.0%} of docs)")
+    elif ln.link_only and on("link_line"):
+        plan.drop(ln.index, "link_line", why)
+    elif ln.symbol_only and on("symbol_line"):
+        plan.drop(ln.index, "symbol_line", why)
+    elif hard and on("footer_zone"):
+        # under an FAQ heading the questions and answers are the FAQ block itself
+        plan.drop(ln.index, "faq" if why.startswith("faq:") else "footer_zone", why)
+    elif ln.index in protected:
+        return
+    elif (ln.quoted or not ln.sentence) and on("footer_zone"):
+        plan.drop(ln.index, "footer_zone", why)
+
+
+def related_lists(lines: list[Line], plan: Plan, protected: set[int], on) -> None:
+    """A related/sources heading that was removed takes its list with it: the short
+    headline or link lines right after it."""
+    fams = family_named()
+    for ln in lines:
+        fam = fams.get(plan.rule.get(ln.index, ""))
+        if fam is None or not fam.list_head:
+            continue
+        for nxt in lines[ln.index + 1:]:
+            if nxt.index in protected or (nxt.prose and not nxt.quoted and not nxt.link_only):
+                break
+            if nxt.words > 30:
+                break
+            plan.drop(nxt.index, fam.name, f"list under '{ln.text[:40]}'")
+
+
+def caption_titles(lines: list[Line], plan: Plan, on) -> None:
+    if not on("caption"):
+        return
+    for i, rule in list(plan.rule.items()):
+        if rule == "caption" and i - 1 not in plan.rule and caption_title(lines, i):
+            plan.drop(i - 1, "caption", "heading of the caption below")

@@ -34,8 +34,21 @@ class BoilerplateConfig(Section):
     disabled_families: list[str] = Field(default_factory=list)   # rule families switched off
     # extra phrases per site (host or site key) -> list of lines to remove wherever they stand
     site_phrases: dict[str, list[str]] = Field(default_factory=dict)
-    template_min_docs: int = 3            # a line seen in >= this many docs of one site ...
-    template_min_share: float = 0.3       # ... and in at least this share of them is template
+    # site templates: a short line seen in >= template_min_docs docs of one site, each time in
+    # a different article (syndicated copies of one story count once), and in at least
+    # template_min_share of the site's docs, is template. Inside the body a line that reads as
+    # a sentence needs template_body_min_share: real one-line paragraphs do recur.
+    template_min_docs: int = Field(3, ge=2)
+    template_min_share: float = Field(0.05, gt=0, le=1)
+    template_body_min_share: float = Field(0.3, gt=0, le=1)
+
+    @model_validator(mode="after")
+    def _known_families(self) -> "BoilerplateConfig":
+        from cleaners.boilerplate import all_family_names  # the catalogue is data
+        unknown = sorted(set(self.disabled_families) - set(all_family_names()))
+        if unknown:
+            raise ValueError(f"unknown boilerplate families {unknown}; known: {all_family_names()}")
+        return self
 
 
 class ArtifactsConfig(Section):

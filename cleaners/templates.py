@@ -1,0 +1,237 @@
+"""Site templates: lines that recur across many articles of one site, learned per run.
+
+A site's template is what its pages repeat around every article: menus, labels, footers,
+blurbs. The orchestration runs a pre-pass over the run's documents (after the structure stage
+only) and hands the result to the boilerplate stage:
+
+    counts  = templates.scan(docs)                  # picklable TemplateCounts for one batch
+    total   = templates.merge([counts, ...])
+    learned = templates.learn(total, previous=templates.load(clean_dir), cfg=cfg.boilerplate)
+    templates.save(clean_dir, learned)              # CLEAN/state/templates.json
+    ctx.templates = learned                         # read by cleaners.boilerplate
+
+Only short-ish lines are counted (and long ones at the very top or bottom of a page, where
+publisher blurbs live), under a normalised key (casefold, digits folded, whitespace folded),
+so counts stay small. A line is template when it is in at least `template_min_docs` documents
+of its site AND in that many different stories (story = the article's title, else its first
+paragraph: syndicated copies of one article repeat every line, and they must not teach us
+that their own paragraphs are template) AND in `template_min_share` of the site's documents.
+
+The run also records the headline of every article it sees: a body paragraph that is another
+article's headline is a pasted link ("Read more: <headline>"), whatever its label says.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from cleaners.boilerplate import line_key
+from cleaners.document import Document
+
+log = logging.getLogger("cleaners.templates")
+
+STATE_DIR = "state"
+STATE_FILE = "templates.json"
+FORMAT = 1
+HEADLINES = "__headlines__"   # reserved key of the learned mapping (not a site)
+SHORT_WORDS = 25              # every line up to this many words is counted ...
+EDGE_WORDS = 80               # ... and longer ones up to this in the first/last EDGE_LINES
+EDGE_LINES = (3, 6)
+STORIES_KEPT = 16             # story ids kept per line: enough to tell "many stories"
+MAX_KEYS_SAVED = 5000         # per site, most frequent first
+MAX_HEADLINES = 200_000
+
+
+def site_of(doc: Document) -> str:
+    """The grouping key of a document's site ("" when nothing tells the site)."""
+    return doc.origin.site or doc.origin.host or ""
+
+
+@dataclass
+class SiteCounts:
+    docs: int = 0
+    lines: dict[str, list] = field(default_factory=dict)  # key -> [docs, set of story ids]
+
+    def add(self, key: str, story: int) -> None:
+        entry = self.lines.get(key)
+        if entry is None:
+            self.lines[key] = [1, {story}]
+            return
+        entry[0] += 1
+        if len(entry[1]) < STORIES_KEPT:
+            entry[1].add(story)
+
+    def absorb(self, other: "SiteCounts") -> None:
+        self.docs += other.docs
+        for key, (docs, stories) in other.lines.items():
+            entry = self.lines.setdefault(key, [0, set()])
+            entry[0] += docs
+            for s in stories:
+                if len(entry[1]) >= STORIES_KEPT:
+                    break
+                entry[1].add(s)
+
+
+@dataclass
+class TemplateCounts:
+    sites: dict[str, SiteCounts] = field(default_factory=dict)
+    headlines: dict[str, int] = field(default_factory=dict)   # headline key -> docs
+
+
+def _crc(text: str) -> int:
+    return zlib.crc32(text.encode("utf-8", "surrogatepass"))
+
+
+def counted_keys(doc: Document) -> set[str]:
+    n = len(doc.paragraphs)
+    keys = set()
+    for i, p in enumerate(doc.paragraphs):
+        words = len(p.text.split())
+        at_edge = i < EDGE_LINES[0] or i >= n - EDGE_LINES[1]
+        if words <= SHORT_WORDS or (at_edge and words <= EDGE_WORDS):
+            keys.add(line_key(p.text))
+    keys.discard("")
+    return keys
+
+
+def story_of(doc: Document, headline: str | None) -> int:
+    if headline:
+        return _crc(headline)
+    longest = max((p.text for p in doc.paragraphs), key=len, default="")
+    return _crc(line_key(longest)[:300])
+
+
+def scan(docs: Iterable[Document]) -> TemplateCounts:
+    """Count line keys per site and headlines over a batch of structured documents."""
+    from cleaners import metadata  # metadata imports boilerplate; keep import order simple
+    counts = TemplateCounts()
+    for doc in docs:
+        site = counts.sites.setdefault(site_of(doc), SiteCounts())
+        site.docs += 1
+        headline = metadata.headline_key(doc)
+        if headline:
+            counts.headlines[headline] = counts.headlines.get(headline, 0) + 1
+        story = story_of(doc, headline)
+        for key in counted_keys(doc):
+            site.add(key, story)
+    return counts
+
+
+def merge(parts: Iterable[TemplateCounts | None]) -> TemplateCounts:
+    total = TemplateCounts()
+    for part in parts:
+        if part is None:
+            continue
+        for name, sc in part.sites.items():
+            total.sites.setdefault(name, SiteCounts()).absorb(sc)
+        for key, n in part.headlines.items():
+            total.headlines[key] = total.headlines.get(key, 0) + n
+    return total
+
+
+def learn(total: TemplateCounts, previous: dict[str, Any] | None, cfg: Any) -> dict[str, Any]:
+    """Decide the template lines of every site from this run's counts plus the stored ones.
+
+    Returns {site: {"docs", "lines": {key: share}, "counts": {key: [docs, [stories]]}},
+    HEADLINES: {"keys": set}}; "counts" is what a later run adds its own counts to."""
+    merged = merge([_counts_from(previous or {}), total])
+    learned: dict[str, Any] = {}
+    for name, sc in merged.sites.items():
+        lines = {}
+        for key, (docs, stories) in sc.lines.items():
+            if (docs >= cfg.template_min_docs and len(stories) >= cfg.template_min_docs
+                    and sc.docs and docs / sc.docs >= cfg.template_min_share):
+                lines[key] = round(docs / sc.docs, 4)
+        kept = sorted(((k, v) for k, v in sc.lines.items() if v[0] >= 2),
+                      key=lambda kv: -kv[1][0])[:MAX_KEYS_SAVED]
+        learned[name] = {"docs": sc.docs, "lines": lines,
+                         "counts": {k: [v[0], set(v[1])] for k, v in kept}}
+    heads = set(merged.headlines)
+    if len(heads) > MAX_HEADLINES:
+        heads = set(sorted(heads)[:MAX_HEADLINES])
+    learned[HEADLINES] = {"keys": heads}
+    return learned
+
+
+def _counts_from(learned: dict[str, Any]) -> TemplateCounts:
+    out = TemplateCounts()
+    for name, site in learned.items():
+        if name == HEADLINES:
+            out.headlines = {k: 1 for k in site.get("keys", ())}
+            continue
+        sc = SiteCounts(docs=int(site.get("docs", 0)))
+        for key, (docs, stories) in site.get("counts", {}).items():
+            sc.lines[key] = [int(docs), set(stories)]
+        out.sites[name] = sc
+    return out
+
+
+# ---- what the boilerplate stage reads --------------------------------------------------
+def template_lines(learned: dict[str, Any], site: str) -> dict[str, float]:
+    entry = learned.get(site) if learned else None
+    return entry.get("lines", {}) if entry else {}
+
+
+def known_headlines(learned: dict[str, Any]) -> set[str] | frozenset[str]:
+    entry = learned.get(HEADLINES) if learned else None
+    return entry.get("keys", frozenset()) if entry else frozenset()
+
+
+# ---- storage ---------------------------------------------------------------------------
+def _path(clean_dir: str | Path) -> Path:
+    return Path(clean_dir) / STATE_DIR / STATE_FILE
+
+
+def save(clean_dir: str | Path, learned: dict[str, Any]) -> Path:
+    """Write CLEAN/state/templates.json atomically (temporary file, then rename)."""
+    path = _path(clean_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    data = {"format": FORMAT, "sites": {}, "headlines": sorted(known_headlines(learned))}
+    for name, site in learned.items():
+        if name == HEADLINES:
+            continue
+        data["sites"][name] = {"docs": site["docs"], "lines": site["lines"],
+                               "counts": {k: [v[0], sorted(v[1])] for k, v in site["counts"].items()}}
+    tmp = path.with_name(path.name + f".tmp-{os.getpid()}")
+    tmp.write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    os.replace(tmp, path)
+    return path
+
+
+def load(clean_dir: str | Path) -> dict[str, Any]:
+    """The templates stored by earlier runs ({} when there are none or the file is unusable:
+    templates are relearned from the run, so a bad file costs nothing but a warning)."""
+    path = _path(clean_dir)
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT:
+            raise ValueError(f"format {data.get('format')!r}, expected {FORMAT}")
+        learned: dict[str, Any] = {
+            name: {"docs": int(site["docs"]), "lines": dict(site["lines"]),
+                   "counts": {k: [int(v[0]), set(v[1])] for k, v in site["counts"].items()}}
+            for name, site in data["sites"].items()}
+        learned[HEADLINES] = {"keys": set(data.get("headlines", []))}
+        return learned
+    except (OSError, ValueError, KeyError, TypeError, IndexError) as err:
+        log.warning("ignoring unreadable %s: %s", path, err)
+        return {}
+
+
+def summary(learned: dict[str, Any], examples: int = 8) -> dict[str, Any]:
+    """What the report shows: per site, documents seen and the template lines learned."""
+    out: dict[str, Any] = {"sites": {}, "headlines": len(known_headlines(learned))}
+    for name, site in sorted(learned.items()):
+        if name == HEADLINES:
+            continue
+        top = sorted(site["lines"].items(), key=lambda kv: -kv[1])[:examples]
+        out["sites"][name or "(no site)"] = {
+            "docs": site["docs"], "template_lines": len(site["lines"]),
+            "examples": [{"line": k, "share": v} for k, v in top]}
+    return out
