@@ -1,10 +1,360 @@
-"""Stage: machine-translation and punctuation artifacts (first version)."""
+"""Stage "artifacts": punctuation, spacing and word-level artifacts of scraping and machine
+translation, repaired exactly where the repair is certain, flagged where it is not.
+
+Rules (rule id = artifacts.<rule>), applied in this order to every paragraph:
+  repeated_punct       "Azerbaijanis. . In", "“paradise”. .", ",,", ". ," -> one mark
+  missing_space        "many years.The outbreak" -> "years. The" (not "U.S.", "3.5", "e.g.",
+                       "example.com", initials)
+  space_before_punct   "word , next" / "word ." -> "word, next" / "word."
+  stray_quote          "people.” ” Such" -> "people.” Such" (a second closing quote)
+  dangling_open_quote  a paragraph ending in an opening quote: the quote is dropped
+  repeated_word        "the the" -> "the" (English; not "had had", "that that", ...)
+  capital_pronoun      "visited Armenia and He promised" -> "he" (English; only after a
+                       lowercase word or a comma and before a lowercase word)
+  unbalanced_bracket   flag only: "(" / "[" without its partner
+  garbled_sentence     flag only (cleaners.garble): sentences that read as garbled MT;
+  drop_garbled_sentence  ... removed when `artifacts.drop_garbled_sentences` is on.
+
+Every repair is one edit (para, span, before, after); nothing inside URLs, e-mail addresses or
+code is changed (cleaners.textedit). The rules run until nothing changes (at most a few
+passes), so cleaning twice changes nothing the second time.
+"""
 from __future__ import annotations
 
+import operator
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+from cleaners import garble
 from cleaners.document import Document
+from cleaners.textedit import Change, apply_changes, looks_like_code
+from cleaners.wordlists import doc_language, guess_language, load_toml
 
 STAGE = "artifacts"
+MAX_PASSES = 4
+HOUSE_STYLE_MIN = 4   # a capitalised pronoun seen this often mid-sentence is the text's style
+
+LOW = "a-z\u00df-\u00f6\u00f8-\u00ff"
+UP = "A-Z\u00c0-\u00d6\u00d8-\u00de"
+
+
+@dataclass(frozen=True)
+class ParaInfo:
+    kind: str
+    english: bool          # the document is English: English-only rules may look here
+    # capitalised words the document uses mid-sentence again and again: a house style or a
+    # defined term ("You" in a licence, "He" for God), not a translation slip
+    house_style: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    find: Callable[[str, ParaInfo], list[Change]]
+    english_only: bool = False
+
+
+# ---- repeated_punct --------------------------------------------------------------------
+_PUNCT_RUN = re.compile(r"(?<![.…])[.,;](?:[ \u00a0]*[.,;])+(?![.…])")
+_PUNCT_PAIR = re.compile(r"[.,;][ \u00a0]*[.,;]")   # cheap test before the full pattern
+
+
+def find_repeated_punct(text: str, info: ParaInfo) -> list[Change]:
+    if not _PUNCT_PAIR.search(text):
+        return []
+    changes = []
+    for m in _PUNCT_RUN.finditer(text):
+        run = m.group()
+        marks = run.replace(" ", "").replace("\u00a0", "")
+        spaced = len(marks) < len(run)
+        if (set(marks) == {"."} and len(marks) >= 3) or "..." in marks:
+            continue  # an ellipsis, "..." or ". . ." (also after a comma: "1, 2, ...")
+        if not spaced and marks[0] == "." and marks != "..":
+            continue  # "etc.," "Inc.;": an abbreviation's period followed by a mark
+        if marks == ".." and not spaced and not _plain_double_period(text, m.start(), m.end()):
+            continue
+        keep = _mark_to_keep(marks, text[m.end():m.end() + 3].lstrip(" \u00a0"))
+        changes.append(Change(m.start(), m.end(), keep, "repeated_punct"))
+    return changes
+
+
+def _plain_double_period(text: str, start: int, end: int) -> bool:
+    """"word.." at a sentence end (not "../path", not "1..5")."""
+    if start == 0:
+        return False
+    before = text[start - 1]
+    after = text[end] if end < len(text) else " "
+    return (before.isalnum() or before in "”’)\"'%") and (after.isspace() or after in "”’\"')")
+
+
+def _mark_to_keep(marks: str, following: str) -> str:
+    """One mark for the run: a comma before a lowercase word, a period before a new sentence."""
+    if len(set(marks)) == 1:
+        return marks[0]
+    nxt = following[:1]
+    if nxt and (nxt.islower() or nxt.isdigit()):
+        return "," if "," in marks else marks[0]
+    return "." if "." in marks else marks[0]
+
+
+# ---- missing_space ---------------------------------------------------------------------
+# a sentence end glued to the next sentence's first word ("years.The", "said.“I")
+_MISSING_SPACE = re.compile(rf"([.!?])([”’)]?)(?=[“‘]?(?:[{UP}][{LOW}]|[AI] ))")
+_GLUE_BEFORE = re.compile(rf"(?:[{LOW}0-9][{LOW}0-9]|[%)])$")   # what must precede the mark
+
+
+def find_missing_space(text: str, info: ParaInfo) -> list[Change]:
+    changes = []
+    for m in _MISSING_SPACE.finditer(text):
+        if not _GLUE_BEFORE.search(text, max(0, m.start() - 2), m.start()):
+            continue  # "U.S.The", "J.R.Smith": capitals before the mark are initials
+        token = _token_before(text, m.start())
+        if "." in token or token.lower() in _abbreviations():
+            continue  # "e.g.The", "Ph.D.Thesis", "example.com.Next"
+        changes.append(Change(m.start(), m.end(), m.group(1) + m.group(2) + " ", "missing_space"))
+    return changes
+
+
+def _token_before(text: str, end: int) -> str:
+    start = end
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:end].lstrip("“‘\"'([")
+
+
+# ---- space_before_punct ----------------------------------------------------------------
+# a space before "," or "." that ends a word: "word , next", "word ." (never " .com", " ...")
+_SPACE_BEFORE = re.compile(r"(?<=[\w”’)\]%])[ \u00a0]+([,.])(?=[ \u00a0]|$|[”’\"])")
+# "word ,next" -> "word, next"
+_SPACE_BEFORE_GLUED = re.compile(rf"(?<=[\w”’)\]%])[ \u00a0]+,(?=[{LOW}])")
+
+
+def find_space_before_punct(text: str, info: ParaInfo) -> list[Change]:
+    if " ," not in text and " ." not in text and "\u00a0," not in text and "\u00a0." not in text:
+        return []
+    changes = [Change(m.start(), m.end(), m.group(1), "space_before_punct")
+               for m in _SPACE_BEFORE.finditer(text)]
+    changes += [Change(m.start(), m.end(), ", ", "space_before_punct")
+                for m in _SPACE_BEFORE_GLUED.finditer(text)]
+    return changes
+
+
+# ---- stray_quote / dangling_open_quote -------------------------------------------------
+# a second closing quote right after one: "people.” ” Such", "said.”” The"
+_STRAY_CURLY = re.compile(r"(?<=”)[ \u00a0]*”(?=\s|$|[.,;:])")
+_STRAY_STRAIGHT = re.compile(r"(?<=[.,!?]\")[ \u00a0]+\"(?=\s|$)")
+_DANGLING_OPEN = re.compile(r"(?:[ \u00a0]+|(?<=[.,;:!?”]))[“‘„«]+[ \u00a0]*$")
+_DANGLING_STRAIGHT = re.compile(r"[ \u00a0]+\"[ \u00a0]*$")
+
+
+def find_stray_quote(text: str, info: ParaInfo) -> list[Change]:
+    if text.count("”") < 2 and '"' not in text:
+        return []
+    changes = [Change(m.start(), m.end(), "", "stray_quote") for m in _STRAY_CURLY.finditer(text)]
+    if text.count('"') % 2:
+        changes += [Change(m.start(), m.end(), "", "stray_quote")
+                    for m in _STRAY_STRAIGHT.finditer(text)]
+    return changes
+
+
+def find_dangling_open_quote(text: str, info: ParaInfo) -> list[Change]:
+    tail_at = max(0, len(text.rstrip(" \u00a0")) - 12)   # the pattern only looks at the end
+    if not any(q in text[tail_at:] for q in "“‘„«\""):
+        return []
+    m = _DANGLING_OPEN.search(text, tail_at)
+    if m is None and text.count('"') % 2:
+        m = _DANGLING_STRAIGHT.search(text, tail_at)
+    if m is None or m.start() == 0:
+        return []  # a paragraph that is only a quote mark is left to the other stages
+    return [Change(m.start(), m.end(), "", "dangling_open_quote")]
+
+
+# ---- repeated_word (English) -----------------------------------------------------------
+_REPEATED = re.compile(r"\b([A-Za-z]+)(\s+)(\1)\b(?![-'’])", re.IGNORECASE)
+_LETTER_RUNS = re.compile(r"[a-z]+")
+_SENTENCE_OPEN = re.compile(r"(?:^|[.!?:;“‘\"(\[]\s*)$")
+
+
+def find_repeated_word(text: str, info: ParaInfo) -> list[Change]:
+    words = _LETTER_RUNS.findall(text.lower())   # cheap test: any word equal to the next?
+    if not any(map(operator.eq, words, words[1:])):
+        return []
+    changes = []
+    pos = 0
+    while True:
+        m = _REPEATED.search(text, pos)
+        if m is None:
+            return changes
+        first, second = m.group(1), m.group(3)
+        pos = m.start(3)  # "the the the": the second pair is seen too
+        if not second.islower() or first.lower() in _legit_doubles():
+            continue
+        if not first.islower() and not _SENTENCE_OPEN.search(text[max(0, m.start() - 3):m.start()]):
+            continue  # "Bora Bora"-like capitalised pair in mid-sentence: a name
+        changes.append(Change(m.end(1), m.end(3), "", "repeated_word",
+                              note=f"“{first} {second}” -> “{first}”"))
+
+
+# ---- capital_pronoun (English) ---------------------------------------------------------
+# a capitalised short word before a lowercase word; the word list and the left context are
+# checked in code (a lookbehind here would make the scan several times slower)
+_PRONOUN = re.compile(rf" ([{UP}][a-z]{{1,4}})(?=(?:[’'][a-z]{{1,2}})? [{LOW}])")
+_LOWER_END = re.compile(rf"[{LOW}]$")
+
+
+def find_capital_pronoun(text: str, info: ParaInfo) -> list[Change]:
+    if info.kind == "h":
+        return []  # headlines may be in title case
+    words, reverent = _pronouns()
+    changes = []
+    for m in _PRONOUN.finditer(text):
+        word = m.group(1)
+        if word not in words or word in info.house_style or (word in reverent and _reverent(text)):
+            continue  # "the Lord and His mercy"
+        if _pronoun_context_ok(text, m.start()):
+            changes.append(Change(m.start(1), m.end(1), word.lower(), "capital_pronoun"))
+    return changes
+
+
+def _pronoun_context_ok(text: str, at: int) -> bool:
+    """Is the word at `at` (after its space) in mid-sentence after a lowercase word or comma?"""
+    before = text[:at]
+    if before.endswith(","):
+        return len(before) >= 2 and not before[-2].isspace()
+    if not _LOWER_END.search(before):
+        return False  # after a sentence end, colon, quote, dash, digit...
+    prev = _token_before_raw(before)
+    # previous word capitalised ("Premier He said") or opening a quote: leave it
+    return prev[:1].islower() or (prev.isalpha() and _opens_sentence(before, prev))
+
+
+def house_style(paragraphs: list[str]) -> frozenset[str]:
+    """Listed capitalised words found in mid-sentence position at least HOUSE_STYLE_MIN times."""
+    words, _ = _pronouns()
+    counts: dict[str, int] = {}
+    for text in paragraphs:
+        for m in _PRONOUN.finditer(text):
+            w = m.group(1)
+            if w in words and _pronoun_context_ok(text, m.start()):
+                counts[w] = counts.get(w, 0) + 1
+    return frozenset(w for w, n in counts.items() if n >= HOUSE_STYLE_MIN)
+
+
+def _opens_sentence(before: str, prev: str) -> bool:
+    """Is `prev` (the last word of `before`) the first word of its sentence?"""
+    head = before[:len(before) - len(prev)].rstrip()
+    return not head or head[-1] in ".!?:“‘\"("
+
+
+def _token_before_raw(text: str) -> str:
+    start = len(text)
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    return text[start:]
+
+
+# ---- unbalanced_bracket (flag) ---------------------------------------------------------
+_ENUMERATOR = re.compile(r"(?:^|\s)\(?[0-9a-zA-Z]{1,2}\)")   # "1)" "a)" "(ii)" list markers
+_SMILEY = re.compile(r"[:;]-?[()\[\]]")
+_PAIRS = (("(", ")"), ("[", "]"))
+
+
+def bracket_problem(text: str) -> str | None:
+    """A note when round or square brackets do not pair up (counted, list markers aside)."""
+    if not any(c in text for c in "()[]"):
+        return None
+    cleaned = _SMILEY.sub("", _ENUMERATOR.sub(" ", text))
+    for opener, closer in _PAIRS:
+        opened, closed = cleaned.count(opener), cleaned.count(closer)
+        if opened != closed:
+            return f"{opened} '{opener}' vs {closed} '{closer}'"
+    return None
+
+
+# ---- the stage -------------------------------------------------------------------------
+RULES: list[Rule] = [
+    Rule("repeated_punct", find_repeated_punct),
+    Rule("missing_space", find_missing_space),
+    Rule("space_before_punct", find_space_before_punct),
+    Rule("stray_quote", find_stray_quote),
+    Rule("dangling_open_quote", find_dangling_open_quote),
+    Rule("repeated_word", find_repeated_word, english_only=True),
+    Rule("capital_pronoun", find_capital_pronoun, english_only=True),
+]
 
 
 def apply(doc: Document, ctx) -> None:
-    return None
+    cfg = ctx.config.artifacts
+    if not cfg.enabled:
+        return
+    disabled = set(cfg.disabled_rules)
+    lang = doc_language(doc.lang, doc.text)
+    english = lang == "en"
+    style = house_style([p.text for p in doc.paragraphs]) if english else frozenset()
+    for i, para in enumerate(doc.paragraphs):
+        if para.kind == "pre" or looks_like_code(para.text):
+            continue  # code and preformatted text are never touched
+        repair_paragraph(doc, i, ParaInfo(para.kind, english, style), disabled)
+        if "unbalanced_bracket" not in disabled:
+            problem = bracket_problem(para.text)
+            if problem:
+                doc.flag(STAGE, "unbalanced_bracket", problem, para=i)
+    if "garbled_sentence" not in disabled:
+        garble.score_document(doc, cfg, lang)
+
+
+def repair_paragraph(doc: Document, i: int, info: ParaInfo, disabled: set[str]) -> int:
+    """Run the rules until the paragraph stops changing; returns the number of edits."""
+    total = 0
+    own_english: bool | None = None   # decided only when an English-only rule has a change
+    for _ in range(MAX_PASSES):
+        done = 0
+        for rule in RULES:
+            if rule.name in disabled or (rule.english_only and not info.english):
+                continue
+            text = doc.paragraphs[i].text
+            changes = rule.find(text, info)
+            if changes and rule.english_only:
+                if own_english is None:
+                    own_english = paragraph_is_english(text)
+                if not own_english:
+                    continue
+            done += apply_changes(doc, STAGE, i, changes)
+        total += done
+        if not done:
+            break
+    return total
+
+
+def paragraph_is_english(text: str) -> bool:
+    """An English article may quote a paragraph in German, whose nouns are capitalised: a
+    paragraph long enough to tell that is clearly another language gets no English rules."""
+    return len(text) < 80 or guess_language(text) in (None, "en")
+
+
+def _reverent(text: str) -> bool:
+    return any(w in text for w in _reverent_context())
+
+
+# ---- pattern data ----------------------------------------------------------------------
+@lru_cache(maxsize=None)
+def _pronouns() -> tuple[frozenset[str], frozenset[str]]:
+    data = load_toml("artifacts.toml")["capital_pronoun"]
+    return frozenset(data["words"]), frozenset(data["reverent_words"])
+
+
+@lru_cache(maxsize=None)
+def _reverent_context() -> tuple[str, ...]:
+    return tuple(load_toml("artifacts.toml")["capital_pronoun"]["reverent_context"])
+
+
+@lru_cache(maxsize=None)
+def _legit_doubles() -> frozenset[str]:
+    return frozenset(load_toml("artifacts.toml")["repeated_word"]["legit"])
+
+
+@lru_cache(maxsize=None)
+def _abbreviations() -> frozenset[str]:
+    return frozenset(load_toml("artifacts.toml")["abbreviations"]["words"])

@@ -26,7 +26,10 @@ class ReadConfig(Section):
 
 class UnicodeConfig(Section):
     enabled: bool = True
-    straighten_quotes: bool = False   # keep typographic quotes and dashes unless asked
+    # Typographic quotes and dashes are kept by default; these switches straighten them
+    # (“ ” ‘ ’ -> " ' and – — -> -), each change logged as unicode.straighten_*.
+    straighten_quotes: bool = False
+    straighten_dashes: bool = False
 
 
 class BoilerplateConfig(Section):
@@ -54,8 +57,9 @@ class BoilerplateConfig(Section):
 class ArtifactsConfig(Section):
     enabled: bool = True
     disabled_rules: list[str] = Field(default_factory=list)
-    drop_garbled_sentences: bool = False
-    garble_threshold: float = 0.8
+    drop_garbled_sentences: bool = False   # off: garbled sentences are only flagged
+    garble_threshold: float = 0.8          # drop sentences scoring at least this (when on)
+    garble_flag_threshold: float = 0.5     # flag sentences scoring at least this
 
 
 class LanguageConfig(Section):

@@ -1,0 +1,324 @@
+"""Garble score: how much each sentence reads like broken machine translation.
+
+What cannot be repaired exactly is measured. Each sentence gets a score in [0, 1], the sum of
+the weights (patterns/garble.toml) of the features it shows:
+
+  lower_start    starts in lowercase after a full stop ("… doing their duty. are performing")
+  orphan         a one- or two-word scrap after a sentence end ("… the mandate. place,”")
+  fragment       a short sentence with no finite verb ("Fight to lift.")          [English]
+  function_end   ends on an article or conjunction ("… and the.")                 [English]
+  function_pair  two function words that never stand together ("the a", "its of") [English]
+  first_person   "I" in narration, outside any quotation                           [English]
+  unknown_words  a high share of lowercase words unknown to wordfreq's list for the language
+  name_variant   a minority spelling of a name spelled several ways ("Lachin"/"Lachen")
+
+The article score is the mean sentence score. `doc.scores["garble"]` holds it;
+`doc.scores["garble_sentences"]` holds [para, start, end, score, "feature+feature"] for every
+sentence that scored above zero. Sentences at or above the flag threshold get an
+`artifacts.garbled_sentence` flag edit; with `drop_garbled_sentences` on, those at or above
+`garble_threshold` are removed (`artifacts.drop_garbled_sentence`).
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from cleaners.document import FLAG, Document
+from cleaners.textedit import Change, apply_changes, looks_like_code
+from cleaners.wordlists import load_toml, vocabulary
+
+STAGE = "artifacts"
+MIN_LOWER_WORDS = 4        # the unknown-word share needs at least this many lowercase words
+UNKNOWN_SHARE = 0.25       # ... and counts from this share up
+FRAGMENT_MAX_WORDS = 8     # "verbless" is only judged on short sentences (long ones are noisy)
+
+_BOUNDARY = re.compile(r"([.!?…]+)[”’\"')\]]*(?=\s+\S)")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_NAME = re.compile(r"\b[A-Z][a-z]{3,}(?:[-][A-Z][a-z]+)*\b")
+_OPEN_QUOTES = "“‘\"«„"
+_TITLES = frozenset(["mr", "mrs", "ms", "dr", "prof", "st", "gen", "gov", "sen", "rep", "lt",
+                     "col", "sgt", "capt", "rev", "hon", "no", "fig", "jan", "feb", "mar", "apr",
+                     "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "vs", "mt", "ft"])
+
+
+@dataclass
+class Sentence:
+    para: int
+    start: int
+    end: int
+    text: str
+    index: int                      # position in its paragraph
+    after_ellipsis: bool = False    # the previous sentence ended in "…"/"...": no new start
+    score: float = 0.0
+    features: list[str] = field(default_factory=list)
+
+
+# ---- sentences -------------------------------------------------------------------------
+def split_sentences(text: str, para: int = 0) -> list[Sentence]:
+    """Sentence spans of one paragraph. Splits even before a lowercase word (that is a
+    garble signal), but never after an abbreviation or an initial."""
+    out: list[Sentence] = []
+    start = 0
+    ellipsis = False
+    for m in _BOUNDARY.finditer(text):
+        if not _is_sentence_end(text, m):
+            continue
+        end = m.end()
+        out.append(Sentence(para, start, end, text[start:end], len(out), ellipsis))
+        ellipsis = m.group(1) in ("…", "...") or m.group(1).startswith("..")
+        start = end
+        while start < len(text) and text[start].isspace():
+            start += 1
+    if start < len(text) and text[start:].strip():
+        out.append(Sentence(para, start, len(text), text[start:], len(out), ellipsis))
+    return out
+
+
+def _is_sentence_end(text: str, m: re.Match) -> bool:
+    if m.group(1) != ".":
+        return True
+    token = text[:m.start()].rsplit(None, 1)[-1] if text[:m.start()].strip() else ""
+    token = token.lstrip(_OPEN_QUOTES + "([").lower()
+    nxt = text[m.end():].lstrip()[:1]
+    if len(token) == 1 and token.isalpha():
+        return False                        # an initial: "J. Smith", "Nagorno-Karabakh, N."
+    if token in _abbreviations() or "." in token:
+        # "U.S. officials" goes on; "in the U.S. The" ends, unless it is a title ("Dr. Ali")
+        return bool(nxt) and nxt.isupper() and token not in _TITLES and "." in token
+    return True
+
+
+# ---- features --------------------------------------------------------------------------
+def score_sentences(sentences: list[Sentence], lang: str | None, variants: set[str],
+                    quoted: list[bool]) -> None:
+    w = _weights()
+    vocab = vocabulary(lang) if lang else None
+    for s, in_quote in zip(sentences, quoted):
+        words = _WORD.findall(s.text)
+        if not words:
+            continue
+        feats: list[str] = []
+        first = s.text.lstrip(_OPEN_QUOTES + "([ ")[:1]
+        lower_start = (s.index > 0 and not s.after_ellipsis and first.isalpha() and first.islower()
+                       and words[0].islower())
+        if lower_start:
+            feats.append("lower_start")
+        if s.index > 0 and _is_orphan(s.text, words, lower_start, in_quote):
+            feats.append("orphan")
+        if lang == "en":
+            feats += _english_features(s, words, in_quote)
+        if vocab is not None:
+            share = _unknown_share(words, vocab)
+            if share >= UNKNOWN_SHARE:
+                feats.append("unknown_words")
+        if variants and any(v in s.text for v in variants):
+            feats.append("name_variant")
+        s.features = feats
+        total = 0.0
+        for f in feats:
+            total += w[f] if f != "unknown_words" else min(w[f], 1.2 * _unknown_share(words, vocab))
+        s.score = round(min(1.0, total), 3)
+
+
+_QUOTE_CLOSE = re.compile(r"[”\"]")
+
+
+def _is_orphan(text: str, words: list[str], lower_start: bool, in_quote: bool) -> bool:
+    """One or two words left after a sentence end: "… the mandate. place,” Peskov said." (only
+    the part before a closing quote counts). A short quote of its own ("“No,” he said.")
+    opens its quote in the same sentence, so it is not an orphan."""
+    m = _QUOTE_CLOSE.search(text)
+    head = text[:m.start()] if m else text
+    head_words = _WORD.findall(head) if m else words
+    if len(head_words) > 2 or not head_words:
+        return False
+    return lower_start or (in_quote and head.rstrip().endswith(","))
+
+
+def _english_features(s: Sentence, words: list[str], in_quote: bool) -> list[str]:
+    en = _english()
+    lower = [x.lower() for x in words]
+    feats = []
+    ends_sentence = s.text.rstrip("”’\"') ").endswith((".", "!", "?"))
+    if (ends_sentence and len(words) <= FRAGMENT_MAX_WORDS and s.index > 0
+            and not _has_verb(lower, en)):
+        feats.append("fragment")
+    if ends_sentence and lower[-1] in en["no_end"]:
+        feats.append("function_end")
+    dets, bad_next = en["determiners"], en["not_after_determiner"]
+    if any(a in dets and b in bad_next for a, b in zip(lower, lower[1:])):
+        feats.append("function_pair")
+    if "I" in words and not in_quote and not any(q in s.text for q in "“”\""):
+        feats.append("first_person")
+    return feats
+
+
+def _has_verb(lower: list[str], en: dict) -> bool:
+    if any(x in en["verbs"] or (len(x) > 4 and x.endswith("ed")) or x.endswith("n't")
+           for x in lower):
+        return True
+    # a pronoun subject followed by a word: "they fled", "it matters"
+    if any(a in en["subjects"] for a in lower[:-1]):
+        return True
+    # a present-tense verb after its subject noun: "The award carries a prize"
+    function = en["determiners"] | en["not_after_determiner"]
+    return any(b.endswith("s") and not b.endswith(("ss", "us", "is")) and len(b) > 3
+               and a not in function for a, b in zip(lower, lower[1:]))
+
+
+def _unknown_share(words: list[str], vocab: dict[str, float] | None) -> float:
+    if not vocab:
+        return 0.0
+    lower = [x.replace("’", "'") for x in words if len(x) >= 3 and x.isalpha() and x.islower()]
+    if len(lower) < MIN_LOWER_WORDS:
+        return 0.0
+    return sum(1 for x in lower if x not in vocab) / len(lower)
+
+
+# ---- one name spelled several ways ----------------------------------------------------
+def name_variants(text: str, lang: str | None) -> dict[str, str]:
+    """Minority spellings of a name -> the majority spelling ("Lachen" -> "Lachin")."""
+    counts = Counter(_NAME.findall(text))
+    names = [n for n in counts if len(n) >= 5]
+    if len(names) < 2:
+        return {}
+    freq = vocabulary(lang) if lang else None
+    cfg = _names_cfg()
+    rare = cfg["rare_frequency"]
+    suffixes = cfg["related_suffixes"]
+    parent = {n: n for n in names}
+
+    def root(n: str) -> str:
+        while parent[n] != n:
+            n = parent[n]
+        return n
+
+    by_prefix: dict[str, list[str]] = {}
+    for n in names:
+        by_prefix.setdefault(n[:2], []).append(n)
+    for group in by_prefix.values():
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                if _same_name(a, b, suffixes) and (freq is None or min(
+                        freq.get(a.lower(), 0.0), freq.get(b.lower(), 0.0)) < rare):
+                    parent[root(a)] = root(b)
+    clusters: dict[str, list[str]] = {}
+    for n in names:
+        clusters.setdefault(root(n), []).append(n)
+    out = {}
+    for members in clusters.values():
+        if len(members) < 2:
+            continue
+        members.sort(key=lambda n: (-counts[n], n))
+        for n in members[1:]:
+            out[n] = members[0]
+    return out
+
+
+def _same_name(a: str, b: str, suffixes: list[str]) -> bool:
+    if abs(len(a) - len(b)) > 2:
+        return False
+    short, long_ = sorted((a, b), key=len)
+    if long_.startswith(short) and long_[len(short):] in suffixes:
+        return False            # Armenia / Armenian: a related word, not a misspelling
+    limit = 1 if len(short) < 6 else 2
+    return _distance(a.lower(), b.lower(), limit) <= limit
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, stopping early once it exceeds `limit`."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
+
+
+# ---- the document ----------------------------------------------------------------------
+def score_document(doc: Document, cfg, lang: str | None) -> list[Sentence]:
+    """Score every sentence, store the scores, flag (and optionally drop) garbled ones."""
+    variants = name_variants(" ".join(p.text for p in doc.paragraphs), lang)
+    sentences: list[Sentence] = []
+    for i, para in enumerate(doc.paragraphs):
+        if para.kind in ("pre", "h") or looks_like_code(para.text):
+            continue
+        sents = split_sentences(para.text, i)
+        score_sentences(sents, lang, set(variants), _inside_quotes(para.text, sents))
+        sentences += sents
+    scored = [s for s in sentences if s.score > 0]
+    doc.scores["garble"] = round(sum(s.score for s in sentences) / len(sentences), 4) if sentences else 0.0
+    doc.scores["garble_sentences"] = [[s.para, s.start, s.end, s.score, "+".join(s.features)]
+                                      for s in scored]
+    if variants:
+        doc.scores["name_variants"] = variants
+    flag_at = cfg.garble_flag_threshold
+    for s in scored:
+        if s.score >= flag_at:
+            doc.edit(STAGE, "garbled_sentence", FLAG, para=s.para, span=(s.start, s.end),
+                     before=s.text, note=f"garble {s.score}: {', '.join(s.features)}")
+    if any(s.score >= flag_at for s in scored) and "artifacts.garbled_sentence" not in doc.flags:
+        doc.flags.append("artifacts.garbled_sentence")
+    if cfg.drop_garbled_sentences:
+        drop_sentences(doc, [s for s in scored if s.score >= cfg.garble_threshold])
+    return sentences
+
+
+def drop_sentences(doc: Document, sentences: list[Sentence]) -> None:
+    by_para: dict[int, list[Sentence]] = {}
+    for s in sentences:
+        by_para.setdefault(s.para, []).append(s)
+    emptied = []
+    for i, sents in by_para.items():
+        text = doc.paragraphs[i].text
+        changes = []
+        for s in sents:
+            end = s.end
+            while end < len(text) and text[end].isspace():
+                end += 1
+            changes.append(Change(s.start, end, "", "drop_garbled_sentence",
+                                  note=f"garble {s.score}: {', '.join(s.features)}"))
+        apply_changes(doc, STAGE, i, changes, protected=[])
+        doc.paragraphs[i].text = doc.paragraphs[i].text.rstrip()
+        if not doc.paragraphs[i].text:
+            emptied.append(i)
+    if emptied:
+        doc.remove_paragraphs(STAGE, emptied, "drop_garbled_sentence",
+                              "every sentence of the paragraph was garbled")
+
+
+def _inside_quotes(text: str, sents: list[Sentence]) -> list[bool]:
+    """For each sentence: does it start inside an open quotation?"""
+    out = []
+    for s in sents:
+        before = text[:s.start]
+        opened = before.count("“") - before.count("”")
+        straight = before.count('"') % 2
+        out.append(opened > 0 or straight == 1)
+    return out
+
+
+# ---- pattern data ----------------------------------------------------------------------
+@lru_cache(maxsize=None)
+def _weights() -> dict[str, float]:
+    return dict(load_toml("garble.toml")["weights"])
+
+
+@lru_cache(maxsize=None)
+def _english() -> dict[str, frozenset[str]]:
+    return {k: frozenset(v) for k, v in load_toml("garble.toml")["english"].items()}
+
+
+@lru_cache(maxsize=None)
+def _names_cfg() -> dict:
+    return dict(load_toml("garble.toml")["names"])
+
+
+@lru_cache(maxsize=None)
+def _abbreviations() -> frozenset[str]:
+    return frozenset(load_toml("artifacts.toml")["abbreviations"]["words"])

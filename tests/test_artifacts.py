@@ -1,0 +1,286 @@
+"""Stage "artifacts": punctuation, spacing and word-level repairs.
+
+Each rule has positive examples (an invented sentence with the artifact) and negative ones
+(real content that looks like the artifact must survive). Hypothesis checks the stage never
+raises, is idempotent, and that its edit log replays to the cleaned text.
+"""
+from hypothesis import given, settings, strategies as st
+
+from cleaners import artifacts
+from cleaners.document import Document, Origin, Paragraph
+from cleaners.pipeline import Context
+
+# Enough ordinary English around a test sentence for the cheap language guess to say "en".
+EN_CONTEXT = ("The council said that the plan was approved by a large majority of the members, "
+              "and it will be reviewed again in the spring by the new committee.")
+
+
+def run(paragraphs, lang=None, kinds=None, **cfg):
+    ctx = Context()
+    for key, value in cfg.items():
+        setattr(ctx.config.artifacts, key, value)
+    kinds = kinds or ["p"] * len(paragraphs)
+    doc = Document.new("t.txt", Origin("t.txt"), lang=lang,
+                       paragraphs=[Paragraph(t, k) for t, k in zip(paragraphs, kinds)])
+    artifacts.apply(doc, ctx)
+    return doc
+
+
+def fix(sentence, **kw):
+    """The repaired sentence (an English context paragraph goes first)."""
+    doc = run([EN_CONTEXT, sentence], **kw)
+    assert doc.paragraphs[0].text == EN_CONTEXT
+    return doc.paragraphs[1].text
+
+
+def repairs(doc):
+    return [e.rule_id for e in doc.edits if e.action == "replace"]
+
+
+def replay(original, edits):
+    paras = list(original)
+    for e in edits:
+        if e.action != "replace":
+            continue
+        s, t = e.span
+        assert paras[e.para][s:t] == e.before
+        paras[e.para] = paras[e.para][:s] + e.after + paras[e.para][t:]
+    return paras
+
+
+def assert_unchanged(sentence, **kw):
+    doc = run([EN_CONTEXT, sentence], **kw)
+    assert doc.paragraphs[1].text == sentence, [(e.rule_id, e.before, e.after) for e in doc.edits]
+    assert repairs(doc) == []
+
+
+# ---- repeated_punct ---------------------------------------------------------------------
+def test_repeated_punct_positive():
+    assert fix("Thousands fled the valley. . In the first war, the town fell.") == \
+        "Thousands fled the valley. In the first war, the town fell."
+    assert fix("He called it a “haven”. .") == "He called it a “haven”."
+    assert fix("The road,, which was closed, reopened.") == "The road, which was closed, reopened."
+    assert fix("It rained. , and the match went on.") == "It rained, and the match went on."
+    assert fix("Prices rose to $4.10. . Buyers complained.") == "Prices rose to $4.10. Buyers complained."
+    assert fix("The deal was signed.. Both sides agreed.") == "The deal was signed. Both sides agreed."
+
+
+def test_repeated_punct_negative():
+    for s in ["He paused... then went on.", "Wait. . . what happened?", "Apples, pears, etc., were sold.",
+              "Count 1, 2, 3, ... to ten.", "Acme Inc., the maker, agreed.", "Go to ../data for files.",
+              "It was 3.5 km away.", "The U.S., Canada and Mexico signed."]:
+        assert_unchanged(s)
+
+
+# ---- missing_space ----------------------------------------------------------------------
+def test_missing_space_positive():
+    assert fix("They waited for many years.The crisis began in spring.") == \
+        "They waited for many years. The crisis began in spring."
+    assert fix("Prices fell in the 1990s.“You could not sell,” he said.") == \
+        "Prices fell in the 1990s. “You could not sell,” he said."
+    assert fix("The mill was the hardest hit.A worker said so.") == \
+        "The mill was the hardest hit. A worker said so."
+    assert fix("Was it fair?Nobody knew.") == "Was it fair? Nobody knew."
+
+
+def test_missing_space_negative():
+    for s in ["Officials in the U.S.The plan", "Growth was 3.5 percent.", "See example.com for details.",
+              "Write to press@Example.Org today.", "Visit https://news.example.org/World.Html now.",
+              "Use e.g.The sample.", "J.R.R. Tolkien wrote it.", "The Ph.D.Thesis was late.",
+              "Read www.Example.com/Path.Name today."]:
+        assert_unchanged(s)
+
+
+# ---- space_before_punct -----------------------------------------------------------------
+def test_space_before_punct_positive():
+    assert fix("The village , which was empty, burned.") == "The village, which was empty, burned."
+    assert fix("It was over .") == "It was over."
+    assert fix("They met ,then left.") == "They met, then left."
+
+
+def test_space_before_punct_negative():
+    for s in ["The .NET platform grew.", "He said ... nothing.", "Pi is about 3 .14 in the sketch",
+              "Prices rose .5 percent"]:
+        assert_unchanged(s)
+
+
+# ---- stray_quote / dangling_open_quote --------------------------------------------------
+def test_stray_closing_quote_positive():
+    assert fix("“It is a gift to the people.” ” Such a peace is rare.") == \
+        "“It is a gift to the people.” Such a peace is rare."
+    assert fix("“We are ready,” ” he said.") == "“We are ready,” he said."
+
+
+def test_stray_quote_negative():
+    # Swedish/Finnish style: the same mark opens and closes a quote
+    assert_unchanged("Han sa: ”Vi är redo.” ”Nej”, svarade hon.")
+    assert_unchanged("“One.” “Two.” Both were said.")
+    assert_unchanged("The sign read “Closed” and “Open” in turn.")
+
+
+def test_dangling_open_quote_positive():
+    assert fix("“We will welcome them with caution.” “") == "“We will welcome them with caution.”"
+    assert fix('He said "no." "') == 'He said "no."'
+
+
+def test_dangling_open_quote_negative():
+    # a quotation running on into the next paragraph opens at the start, not the end
+    assert_unchanged("“The first part of a long quote continues in the next paragraph.")
+    assert_unchanged("“Subscribe to continue reading”")
+    assert_unchanged('They called it "the end."')
+
+
+# ---- repeated_word ----------------------------------------------------------------------
+def test_repeated_word_positive():
+    assert fix("Most of the the villagers left.") == "Most of the villagers left."
+    assert fix("She went to to the market.") == "She went to the market."
+    assert fix("The the plan failed.") == "The plan failed."
+    assert fix("a a a test") == "a test"
+
+
+def test_repeated_word_negative():
+    for s in ["He had had enough.", "She said that that was wrong.", "He gave her her book.",
+              "What it is is a mess.", "They toured Bora Bora and Walla Walla.",
+              "The band Duran Duran played.", "An in in-depth report."]:
+        assert_unchanged(s)
+
+
+def test_repeated_word_is_english_only():
+    german = ("Die Regierung hat die die Frage gestellt, und der Minister sagte, dass die "
+              "Kommission nicht mit der Entscheidung zufrieden ist und auch nicht mit den Folgen.")
+    doc = run([german])
+    assert doc.paragraphs[0].text == german and repairs(doc) == []
+
+
+# ---- capital_pronoun --------------------------------------------------------------------
+def test_capital_pronoun_positive():
+    assert fix("Two officials toured Georgia and He promised new aid.") == \
+        "Two officials toured Georgia and he promised new aid."
+    assert fix("The truce held, but apparently That under pressure from abroad.") == \
+        "The truce held, but apparently that under pressure from abroad."
+    assert fix("The ally – last month’s new It failed to act.") == \
+        "The ally – last month’s new it failed to act."
+    assert fix("However, They refused to sign.") == "However, they refused to sign."
+    assert fix("What They found was a ruin.") == "What they found was a ruin."
+    assert fix("Then the mayor said It’s time to go.") == "Then the mayor said it’s time to go."
+
+
+def test_capital_pronoun_negative():
+    for s in ["He said: They will come.", "The minister said. He left early.",
+              "“He is right,” she said.", "I think I can.", "Vitamin A deficiency is rare.",
+              "Vice Premier He Lifeng met them.", "Officials said Premier He was absent.",
+              "They visited The Hague and The Gambia.", "Read The Guardian today.",
+              "Plan A is the best one.", "Her book — It Ends With Us — sold well.",
+              "The faithful thank the Lord and His mercy endures."]:
+        assert_unchanged(s)
+
+
+def test_capital_pronoun_skips_headlines():
+    doc = run([EN_CONTEXT, "Why the vote and It matters now"], kinds=["p", "h"])
+    assert doc.paragraphs[1].text == "Why the vote and It matters now"
+
+
+def test_capital_pronoun_house_style_is_kept():
+    # a defined term used again and again ("You" in terms of service) is the text's style
+    terms = ["The licence lets You copy the work, and You may share it.",
+             "If the owner asks, You must stop and You must delete copies.", EN_CONTEXT]
+    doc = run(terms)
+    assert [p.text for p in doc.paragraphs] == terms
+
+
+def test_english_only_rules_do_not_touch_german():
+    german = ("Die Stadt und Sie haben das Projekt gemeinsam geplant, sagte der Bürgermeister, "
+              "und Er betonte, dass die Bürger nicht mehr warten wollen.")
+    doc = run([german])
+    assert doc.paragraphs[0].text == german and repairs(doc) == []
+
+
+def test_german_paragraph_quoted_in_english_article_is_left_alone():
+    german = ("Der Minister sagte, dass Sie die Entscheidung nicht mittragen wollen und die "
+              "Regierung mit der Opposition sprechen wird.")
+    doc = run([EN_CONTEXT, EN_CONTEXT, german], lang="en")
+    assert doc.paragraphs[2].text == german
+
+
+def test_french_and_spanish_text_is_not_touched():
+    for text in ["Le ministre a dit que la réforme sera appliquée dans les prochains mois, "
+                 "selon une source proche du dossier, et que les syndicats ne sont pas d’accord.",
+                 "El gobierno dijo que la reforma se aplicará en los próximos meses, según una "
+                 "fuente cercana, y que los sindicatos no están de acuerdo con la medida."]:
+        doc = run([text])
+        assert doc.paragraphs[0].text == text and repairs(doc) == []
+
+
+# ---- unbalanced_bracket (flag) ----------------------------------------------------------
+def test_unbalanced_bracket_is_flagged_not_changed():
+    s = "The agency (which was founded in 1990 said it would act."
+    doc = run([EN_CONTEXT, s])
+    assert doc.paragraphs[1].text == s
+    flags = [e for e in doc.edits if e.rule_id == "artifacts.unbalanced_bracket"]
+    assert len(flags) == 1 and flags[0].action == "flag" and flags[0].para == 1
+    assert "artifacts.unbalanced_bracket" in doc.flags
+
+
+def test_balanced_brackets_and_list_markers_are_not_flagged():
+    doc = run([EN_CONTEXT, "The plan (approved in May) has two parts: a) roads and b) rail [sic]."])
+    assert not [e for e in doc.edits if e.rule == "unbalanced_bracket"]
+
+
+# ---- protection, code, config -----------------------------------------------------------
+def test_nothing_changes_inside_urls_emails_and_code():
+    for s in ["Files are at https://example.org/a..b/c. . The end.",
+              "Mail john.doe@Example.Org.The office replied.",
+              "Run `x = a.B` first.", "See www.example.com/News.Today for more."]:
+        doc = run([EN_CONTEXT, s])
+        for e in doc.edits:
+            if e.action == "replace":
+                assert "@" not in e.before and "://" not in e.before and "`" not in e.before
+    assert fix("Files are at https://example.org/a..b/c. . The end.") == \
+        "Files are at https://example.org/a..b/c. . The end."   # touching the URL: left alone
+    assert fix("Mail john.doe@Example.Org.The office replied.") == \
+        "Mail john.doe@Example.Org.The office replied."
+
+
+def test_code_paragraphs_are_skipped():
+    code = "result = typing.Annotated[int, 3] ,x"
+    assert_unchanged(code)
+
+
+def test_disabled_rule_does_not_run():
+    doc = run([EN_CONTEXT, "Most of the the villagers left."], disabled_rules=["repeated_word"])
+    assert doc.paragraphs[1].text == "Most of the the villagers left."
+
+
+def test_stage_can_be_switched_off():
+    doc = run([EN_CONTEXT, "It rained. . Then it stopped."], enabled=False)
+    assert doc.paragraphs[1].text == "It rained. . Then it stopped." and doc.edits == []
+
+
+# ---- the edit log and properties --------------------------------------------------------
+def test_one_edit_per_change_with_span_before_after():
+    original = [EN_CONTEXT, "Most of the the people left.The rest stayed , and He waited. ."]
+    doc = run(original)
+    assert doc.paragraphs[1].text == "Most of the people left. The rest stayed, and he waited."
+    edits = [e for e in doc.edits if e.action == "replace"]
+    assert sorted(e.rule for e in edits) == ["capital_pronoun", "missing_space", "repeated_punct",
+                                             "repeated_word", "space_before_punct"]
+    assert all(e.para == 1 and e.span and e.note for e in edits)
+    assert replay(original, doc.edits) == [p.text for p in doc.paragraphs]
+
+
+_PIECES = st.sampled_from(["the", "The", "He", "it", "had", "and", "years", "U.S.", "3.5", " ", " ",
+                           " ", ".", ",", ". .", ",,", "”", "“", '"', "(", ")", "A", "I",
+                           "example.com", "a@b.org", "’s", "..."])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_PIECES, max_size=30).map("".join), min_size=1, max_size=3))
+def test_never_raises_idempotent_and_replayable(paragraphs):
+    paragraphs = [p for p in paragraphs if p.strip()] or ["x"]
+    original = [EN_CONTEXT] + paragraphs
+    doc = run(original)
+    once = [p.text for p in doc.paragraphs]
+    assert replay(original, doc.edits) == once
+    again = run(once)
+    assert [p.text for p in again.paragraphs] == once
+    assert [e for e in again.edits if e.action == "replace"] == []

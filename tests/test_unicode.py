@@ -1,0 +1,208 @@
+"""Stage "unicode": ftfy fixes, invisible characters, odd spaces, homoglyphs, straightening.
+
+Every rule has a positive and a negative example; the fast path is shown to give the same
+output as running ftfy; hypothesis checks the stage never raises and is idempotent.
+"""
+import ftfy
+from hypothesis import given, settings, strategies as st
+
+from cleaners import unicode_fix
+from cleaners.document import Document, Origin, Paragraph
+from cleaners.pipeline import Context
+
+# An invented article with the typographic marks real news uses: must come out untouched.
+CLEAN_ARTICLE = [
+    "Harbour town votes to keep its ferry",
+    "Residents of Kellmoor voted on Tuesday to keep the island ferry running — a decision "
+    "that will cost the council about £1.2m a year, officials said.",
+    "“We couldn’t let it go,” said the ferry’s longest-serving skipper. “It’s how the "
+    "children get to school…”",
+    "The vote was 2,140 to 1,877; turnout was 61.5%.",
+    "Café owners in the square welcomed the news. Müller, who runs the bakery, said the "
+    "naïve plan to replace the boat with a bridge was “never serious”.",
+]
+
+
+def run(paragraphs, kinds=None, **cfg):
+    ctx = Context()
+    for key, value in cfg.items():
+        setattr(ctx.config.unicode, key, value)
+    kinds = kinds or ["p"] * len(paragraphs)
+    doc = Document.new("t.txt", Origin("t.txt"),
+                       paragraphs=[Paragraph(t, k) for t, k in zip(paragraphs, kinds)])
+    unicode_fix.apply(doc, ctx)
+    return doc
+
+
+def texts(doc):
+    return [p.text for p in doc.paragraphs]
+
+
+def rules(doc):
+    return [e.rule_id for e in doc.edits]
+
+
+def replay(original, edits):
+    """Apply the edit log to the original paragraphs: must give the cleaned ones."""
+    paras = list(original)
+    for e in edits:
+        if e.action != "replace":
+            continue
+        s, t = e.span
+        assert paras[e.para][s:t] == e.before
+        paras[e.para] = paras[e.para][:s] + e.after + paras[e.para][t:]
+    return paras
+
+
+# ---- clean text and the fast path -------------------------------------------------------
+def test_clean_article_with_typographic_marks_is_untouched():
+    doc = run(CLEAN_ARTICLE)
+    assert texts(doc) == CLEAN_ARTICLE and doc.edits == []
+
+
+def test_fast_path_output_equals_ftfy_on_fixtures():
+    for text in CLEAN_ARTICLE + ["plain ASCII text, no ampersand.", "Rates rose 3.5% -- again."]:
+        if unicode_fix.needs_nothing(text):
+            assert ftfy.fix_text(text, unicode_fix._FTFY_CONFIG) == text
+
+
+_FAST_ALPHABET = st.sampled_from(
+    [chr(c) for c in range(0x20, 0x7f) if chr(c) != "&"] + list(unicode_fix._TYPOGRAPHIC) + ["\t"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_FAST_ALPHABET, max_size=60).map("".join))
+def test_fast_path_is_exact_for_its_whole_alphabet(text):
+    assert unicode_fix.needs_nothing(text)
+    assert ftfy.fix_text(text, unicode_fix._FTFY_CONFIG) == text
+
+
+def test_fast_path_does_not_skip_text_that_needs_work():
+    for text in ["donâ€™t", "A &amp; B", "a\u200bb", "h\u043euse", "x\u00a0y", "bell\x07"]:
+        assert not unicode_fix.needs_nothing(text)
+    assert not unicode_fix.needs_nothing("“quoted”", straighten_quotes=True)
+
+
+# ---- ftfy rules -------------------------------------------------------------------------
+def test_mojibake_is_fixed_and_logged_per_word():
+    doc = run(["The councilâ€™s plan for the cafÃ© was approved."])
+    assert texts(doc) == ["The council’s plan for the café was approved."]
+    assert rules(doc) == ["unicode.mojibake", "unicode.mojibake"]
+    assert doc.edits[0].before == "councilâ€™s" and doc.edits[0].after == "council’s"
+
+
+def test_legitimate_accents_next_to_quotes_are_not_mojibake():
+    text = "The café’s owner, Zoë, said “très bien” — and left."
+    assert texts(run([text])) == [text]
+
+
+def test_html_entities_are_unescaped():
+    doc = run(["Smith &amp; Sons said it&#8217;s over &mdash; for now."])
+    assert texts(doc) == ["Smith & Sons said it’s over — for now."]
+    assert set(rules(doc)) == {"unicode.html_entity"} and len(doc.edits) == 3
+
+
+def test_ampersand_that_is_not_an_entity_is_kept():
+    text = "AT&T and R&D spending rose; Q&A follows."
+    assert texts(run([text])) == [text]
+
+
+def test_entities_in_code_paragraphs_are_kept():
+    text = "Call slugify('a&#39;b') to see the result."
+    assert texts(run([text])) == [text]
+
+
+def test_control_characters_and_bom_are_removed():
+    doc = run(["\ufeffThe\x07 vote is in."])
+    assert texts(doc) == ["The vote is in."]
+    assert set(rules(doc)) == {"unicode.control_char"}
+
+
+# ---- invisible characters and odd spaces -----------------------------------------------
+def test_zero_width_soft_hyphen_and_joiner_inside_words_are_removed():
+    doc = run(["house\u200bholds and govern\u00adment and co\u2060operation"])
+    assert texts(doc) == ["households and government and cooperation"]
+    assert rules(doc) == ["unicode.invisible_char"] * 3
+
+
+def test_joiners_that_carry_meaning_are_kept():
+    text = "Emoji 👩\u200d💻 and the Persian word می\u200cخواهم stay as written."
+    assert texts(run([text])) == [text]
+
+
+def test_odd_spaces_become_one_plain_space():
+    doc = run(["10\u00a0km from the\u202fcoast,\u2003 officials said"])
+    assert texts(doc) == ["10 km from the coast, officials said"]
+    assert set(rules(doc)) == {"unicode.odd_space"}
+
+
+def test_odd_spaces_in_preformatted_text_are_kept():
+    text = "col1\u00a0\u00a0col2"
+    assert texts(run([text], kinds=["pre"])) == [text]
+
+
+# ---- homoglyphs -------------------------------------------------------------------------
+def test_cyrillic_letter_inside_latin_word_becomes_latin():
+    doc = run(["Many h\u043eusehold budgets and the Pr\u0435sident's office."])
+    assert texts(doc) == ["Many household budgets and the President's office."]
+    assert rules(doc) == ["unicode.homoglyph", "unicode.homoglyph"]
+
+
+def test_greek_letter_inside_latin_word_becomes_latin():
+    assert texts(run(["The n\u03bfrthern \u039cinistry"])) == ["The northern Ministry"]
+
+
+def test_latin_letter_inside_cyrillic_word_becomes_cyrillic():
+    doc = run(["В Москве м\u006f\u043b\u043e\u043a\u043e подорожало"])
+    assert texts(doc) == ["В Москве молоко подорожало"]
+
+
+def test_words_genuinely_in_another_script_are_left_alone():
+    for text in ["Москва and Αθήνα are capitals.", "Dose: 5 μg, ΔT = 3 K.",
+                 "КамАЗ trucks", "Ελλάδα", "The Greek letter π is famous."]:
+        assert texts(run([text])) == [text], text
+
+
+def test_homoglyph_inside_url_is_left_alone():
+    text = "Visit https://p\u0430ypal.example.com/login today"
+    assert texts(run([text])) == [text]
+
+
+# ---- straightening (off by default) ----------------------------------------------------
+def test_quotes_and_dashes_kept_by_default_and_straightened_on_request():
+    text = "“Yes,” she said — it’s done."
+    assert texts(run([text])) == [text]
+    doc = run([text], straighten_quotes=True, straighten_dashes=True)
+    assert texts(doc) == ['"Yes," she said - it\'s done.']
+    assert set(rules(doc)) == {"unicode.straighten_quotes", "unicode.straighten_dashes"}
+
+
+# ---- the edit log -----------------------------------------------------------------------
+def test_edit_log_replays_to_the_cleaned_text():
+    original = ["The councilâ€™s h\u043eusehold plan &amp; govern\u00adment\u00a0aid",
+                "Smith &amp; Sons"]
+    doc = run(original)
+    assert replay(original, doc.edits) == texts(doc)
+    assert all(e.stage == "unicode" and e.para is not None and e.span for e in doc.edits)
+
+
+def test_text_input_without_paragraphs_is_split_first():
+    doc = Document.new("t.txt", Origin("t.txt"), raw_text="Title\n\nSmith &amp; Sons\n")
+    unicode_fix.apply(doc, Context())
+    assert texts(doc) == ["Title", "Smith & Sons"]
+
+
+# ---- properties -------------------------------------------------------------------------
+_TRICKY = st.sampled_from(list("abcXYZ .,’“”&;#") + ["&amp;", "&#8217;", "â€™", "Ã©", "\u200b",
+                                                     "\u00ad", "\ufeff", "\u00a0", "\u043e",
+                                                     "\u0430", "\u03bf", "\x07", "é", "Мо"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_TRICKY, max_size=25).map("".join), min_size=1, max_size=3))
+def test_never_raises_and_is_idempotent(paragraphs):
+    doc = run(paragraphs)
+    once = texts(doc)
+    assert replay(paragraphs, doc.edits) == once
+    again = run(once)
+    assert texts(again) == once and again.edits == []
