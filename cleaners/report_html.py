@@ -38,7 +38,8 @@ del{background:var(--del);color:var(--delfg)}ins{background:var(--ins);color:var
 .filters input,.filters select{font:inherit;padding:3px 6px}
 details{background:#fff;border:1px solid var(--line);border-radius:6px;margin:6px 0;padding:4px 10px}
 summary{cursor:pointer}
-details.ex{border:0;padding:0;margin:0;background:none}details.ex summary{overflow:hidden;text-overflow:ellipsis;white-space:nowrap;max-width:520px}
+details.ex{border:0;padding:0;margin:0;background:none}details.ex summary{overflow:hidden;text-overflow:ellipsis;white-space:nowrap}
+#rules td.exs{width:42%;max-width:0}#rules td.act{white-space:nowrap}
 details.ex[open] summary{white-space:normal}
 .badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;background:#e4e9ee}
 .badge.kept{background:#dcf5e3}.badge.rejected,.badge.quarantine,.badge.duplicate{background:#fde2e1}
@@ -221,7 +222,7 @@ def _rules(report: dict[str, Any]) -> str:
         out.append(f'<tr data-filter data-rules="{esc(token(r["rule"]))}"><td><code>{esc(r["rule"])}</code></td>'
                    f'<td class="n">{fmt(r["edits"])}</td><td class="n">{fmt(r["docs"])}</td>'
                    f'<td class="n">{fmt(r["rate"])}</td><td class="n">{fmt(r["chars_removed"])}</td>'
-                   f'<td class="small">{actions}</td><td>{bar}</td><td>{_examples(r)}</td></tr>')
+                   f'<td class="small act">{actions}</td><td>{bar}</td><td class="exs">{_examples(r)}</td></tr>')
     out.append("</table>")
     return "".join(out)
 
@@ -239,8 +240,10 @@ def _examples(rule_row: dict[str, Any]) -> str:
     if not items:
         return ""
     first = rule_row["examples"][0]
-    preview = first.get("before") or first.get("note") or first.get("after") or ""
-    preview = preview if len(preview) <= 60 else preview[:59] + "…"
+    before, after = first.get("before") or "", first.get("after") or ""
+    preview = (f"{before[:40]} → {after[:40]}" if before and after
+               else before or first.get("note") or after or "")
+    preview = preview if len(preview) <= 90 else preview[:89] + "…"
     return (f'<details class="ex"><summary><span class="mut">{len(items)}×</span> {esc(preview)}</summary>'
             f"<ul>{''.join(items)}</ul></details>")
 
