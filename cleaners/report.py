@@ -39,6 +39,7 @@ SIG_DIGITS = 3                 # histogram values are counted after rounding to 
 # drift: a rule's rate (edits per processed document) "moved markedly" when both hold
 DRIFT_MIN_ABS = 0.05           # ... the rate changed by at least this much (0.05 = 1 edit in 20 docs)
 DRIFT_MIN_RATIO = 1.5          # ... and by at least this factor (a rule that appears/vanishes counts)
+DRIFT_MIN_DOCS = 30            # fewer processed documents than this on either side: a small sample
 
 _RUN_ID_SAFE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 _SPACE = re.compile(r"\s+")
@@ -362,8 +363,9 @@ class ReportBuilder:
                             "rate": st.edits / processed, "doc_share": st.docs / processed,
                             "chars_removed": st.chars_removed, "actions": dict(st.actions),
                             "examples": st.examples})
+        units_out = (self.corpus_records + self.rejected_records) or 1   # every unit written
         by_reason = [{"reason": rid, "stage": rid.split(".", 1)[0], "count": st.count,
-                      "quarantine": st.quarantine, "rate": st.count / processed,
+                      "quarantine": st.quarantine, "rate": st.count / units_out,
                       "examples": st.examples}
                      for rid, st in sorted(self.reasons.items(), key=lambda kv: (-kv[1].count, kv[0]))]
         kept = self.corpus_records or 1
@@ -466,13 +468,24 @@ def _duration(started: Any, ended: Any) -> float | None:
 
 # ---- drift against the previous run ---------------------------------------------------------
 
+def _processed(report: dict[str, Any]) -> int:
+    out = report.get("outputs") or {}
+    return int(out.get("corpus_records") or 0) + int(out.get("rejected_records") or 0)
+
+
 def drift(current: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
-    """Rules and reject reasons whose rate per processed document moved markedly."""
+    """Rules and reject reasons whose rate (per processed document) moved markedly.
+    Rates from a handful of documents are noisy: `small_sample` says when to read them lightly."""
+    base = {"previous_run": None, "rules": [], "rejects": [],
+            "threshold": {"min_abs": DRIFT_MIN_ABS, "min_ratio": DRIFT_MIN_RATIO}}
     if not previous:
-        return {"previous_run": None, "rules": [], "rejects": [],
-                "threshold": {"min_abs": DRIFT_MIN_ABS, "min_ratio": DRIFT_MIN_RATIO}}
-    return {"previous_run": previous.get("run_id"), "previous_started": previous.get("started"),
-            "threshold": {"min_abs": DRIFT_MIN_ABS, "min_ratio": DRIFT_MIN_RATIO},
+        return base
+    base.update(previous_run=previous.get("run_id"), previous_started=previous.get("started"))
+    if "outputs" in current and _processed(current) == 0:
+        # an incremental run with nothing new: every rate is 0, which is no drift
+        return {**base, "note": "no document processed in this run: nothing to compare"}
+    sizes = [_processed(r) for r in (current, previous) if "outputs" in r]
+    return {**base, "small_sample": any(n < DRIFT_MIN_DOCS for n in sizes),
             "rules": _moved(_rates(current, "edits", "by_rule", "rule"),
                             _rates(previous, "edits", "by_rule", "rule")),
             "rejects": _moved(_rates(current, "rejects", "by_reason", "reason"),
@@ -520,8 +533,12 @@ def list_reports(clean_dir: Path) -> list[dict[str, Any]]:
     return sorted(found, key=lambda r: (str(r.get("started") or ""), str(r.get("run_id"))))
 
 
-def previous_report(clean_dir: Path, run_id: str) -> dict[str, Any] | None:
-    others = [r for r in list_reports(clean_dir) if r.get("run_id") != run_id]
+def previous_report(clean_dir: Path, run_id: str, started: str | None = None) -> dict[str, Any] | None:
+    """The newest other run that started before this one and processed documents (a run that
+    found nothing new has no rates to compare with)."""
+    others = [r for r in list_reports(clean_dir) if r.get("run_id") != run_id
+              and (started is None or str(r.get("started") or "") <= started)
+              and ("outputs" not in r or _processed(r) > 0)]
     return others[-1] if others else None
 
 
@@ -632,7 +649,8 @@ def build_report(clean_dir: Path, run_info: dict[str, Any]) -> dict[str, Any]:
         for rec in iter_jsonl(path):
             builder.add_rejected_record(rec)
     report = builder.result()
-    report["drift"] = drift(report, previous_report(clean_dir, str(run_info.get("run_id"))))
+    report["drift"] = drift(report, previous_report(clean_dir, str(run_info.get("run_id")),
+                                                    run_info.get("started")))
     return report
 
 

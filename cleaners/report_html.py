@@ -196,6 +196,10 @@ def _drift(report: dict[str, Any]) -> str:
             f'(started {esc(d.get("previous_started"))}); a rate is edits (or rejects) per processed '
             f'document, shown when it moved by ≥ {fmt(d["threshold"]["min_abs"])} and by a factor '
             f'≥ {fmt(d["threshold"]["min_ratio"])}.</p>')
+    if d.get("note"):
+        return head + f'<p>{esc(d["note"])}.</p>'
+    if d.get("small_sample"):
+        head += '<p class="mut">Few documents on one side: rates are noisy, read them lightly.</p>'
     if not rows:
         return head + "<p>No rule moved markedly.</p>"
     body = "".join(f'<tr data-filter data-rules="{esc(token(r["name"]))}"><td><code>{esc(r["name"])}</code></td>'

@@ -150,10 +150,13 @@ def _drift(report: dict[str, Any]) -> Any:
     d = report.get("drift") or {}
     if not d.get("previous_run"):
         return plain("drift: no previous run to compare with")
+    if d.get("note"):
+        return plain(f"drift: {d['note']}")
     rows = (d.get("rules") or []) + (d.get("rejects") or [])
     if not rows:
         return plain(f"drift: nothing moved markedly since run {d['previous_run']}")
-    t = Table(title=f"drift since run {d['previous_run']} (edits or rejects per document)")
+    sample = " — small sample, read lightly" if d.get("small_sample") else ""
+    t = Table(title=f"drift since run {d['previous_run']} (edits or rejects per document){sample}")
     t.add_column("rule / reason")
     t.add_column("before", justify="right")
     t.add_column("now", justify="right")

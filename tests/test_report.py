@@ -136,6 +136,20 @@ def test_drift_flags_a_rule_whose_rate_moved_and_not_a_steady_one(tmp_path):
     assert rep["drift"]["rejects"] == []
 
 
+def test_no_drift_from_a_run_that_processed_nothing(tmp_path):
+    first = _run(tmp_path, "run-1", started="2024-05-01T10:00:00")
+    R.write_report(tmp_path, "run-1", R.build_report(tmp_path, first))
+    empty = write_run(tmp_path, "run-2", [], [], started="2024-05-02T10:00:00")
+    rep = R.build_report(tmp_path, empty)
+    assert rep["drift"]["rules"] == [] and "nothing to compare" in rep["drift"]["note"]
+    R.write_report(tmp_path, "run-2", rep)
+    # the next run compares with run-1 (which processed documents), not with the empty run-2
+    third = _run(tmp_path, "run-3", started="2024-05-03T10:00:00")
+    rep3 = R.build_report(tmp_path, third)
+    assert rep3["drift"]["previous_run"] == "run-1" and rep3["drift"]["small_sample"] is True
+    assert rep3["drift"]["rules"] == []
+
+
 def test_drift_ignores_small_moves():
     cur = {"edits": {"by_rule": [{"rule": "a.b", "rate": 0.52}, {"rule": "a.c", "rate": 0.02}]}}
     prev = {"run_id": "p", "edits": {"by_rule": [{"rule": "a.b", "rate": 0.50}, {"rule": "a.d", "rate": 0.01}]}}
