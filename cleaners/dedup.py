@@ -5,8 +5,9 @@ short. Each kept document gets a small `DocSig` inside its batch worker; `decide
 run's documents with each other and with the corpus already on disk (the band index in the state
 store), keeps one copy per cluster and names every other member a duplicate of it.
 
-Normalised body: NFKC, casefold, then only the word tokens (`\\w+`), so punctuation, quotes,
-dashes and whitespace differences fold away. Exact duplicates share a hash of that token string.
+Normalised body: NFKC, casefold, then only the word tokens (`\\w+`; one token per character in
+scripts written without spaces), so punctuation, quotes, dashes and whitespace differences fold
+away. Exact duplicates share a hash of that token string.
 
 Shingles are word 5-grams of the normalised body, each hashed to 32 bits (crc32 per word, mixed
 per 5-gram with numpy: deterministic across processes and runs, unlike Python's salted `hash()`).
@@ -16,10 +17,10 @@ LSH banding: b = 32 bands of r = 4 rows. A pair with Jaccard s becomes a candida
 probability P(s) = 1 - (1 - s^r)^b; the S-curve's midpoint is about (1/b)^(1/r) = 0.42:
 
     s     0.2    0.3    0.4    0.5    0.6    0.7     0.8
-    P(s)  0.05   0.23   0.56   0.87   0.98   0.9995  1.0
+    P(s)  0.05   0.23   0.56   0.87   0.988  0.9998  1.0
 
 Copies that are near-duplicates by our decision rule (Jaccard >= 0.7) are found with
-P >= 0.9995. The curve sits lower than 0.7 on purpose: a copy cut to its first 80% only has a
+P >= 0.9998. The curve sits lower than 0.7 on purpose: a copy cut to its first 80% only has a
 shingle Jaccard of 0.6-0.8 with its full version (less when the cut falls on long paragraphs), yet
 it is a duplicate by containment, so candidates down to ~0.5 must come through. Candidates are
 only a shortlist: every candidate pair is verified on the exact shingle sets and joins when its
@@ -58,6 +59,11 @@ MINHASH_SEED = 1                              # fixed: band keys must match acro
 MINHASH_CHUNK = 8192                          # shingles per update: bounds memory on huge documents
 
 _WORD = re.compile(r"\w+")
+# Scripts written without spaces (Thai, kana, CJK ideographs): one token per character there,
+# or a whole clause would be one "word" and 5-word shingles would never match.
+_NO_SPACE_CHARS = "\u0e00-\u0e7f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_NO_SPACE = re.compile(f"[{_NO_SPACE_CHARS}]")
+_WORD_OR_CHAR = re.compile(f"[^\\W{_NO_SPACE_CHARS}]+|[{_NO_SPACE_CHARS}]")
 _U64 = np.uint64
 # odd 64-bit multipliers (golden ratio / murmur / xxhash primes) to combine word hashes
 _MULTIPLIERS = np.array([0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9,
@@ -105,7 +111,9 @@ class DedupResult:
 
 # ---- signatures ------------------------------------------------------------------------
 def normalised_words(text: str) -> list[str]:
-    return _WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    """Word tokens of the NFKC-casefolded text: punctuation, quotes and spacing fold away."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return (_WORD_OR_CHAR if _NO_SPACE.search(folded) else _WORD).findall(folded)
 
 
 def exact_hash(words: list[str]) -> bytes:

@@ -86,6 +86,18 @@ def test_different_articles_sharing_a_leftover_footer_stay_apart():
     assert decide([a, b]).duplicates == {}
 
 
+def test_follow_up_reusing_half_of_an_earlier_report_stays_apart():
+    # shares a band key (so verification, not LSH, must keep them apart)
+    earlier = article(18, paragraphs=8)
+    follow_up = earlier[:4] + article(19, paragraphs=4)
+    a, b = dedup.signature(make_doc("a.txt", earlier), CFG), \
+        dedup.signature(make_doc("b.txt", follow_up), CFG)
+    assert set(a.band_keys()) & set(b.band_keys())
+    jac, cont = dedup.similarity(a.shingle_array(), b.shingle_array())
+    assert 0.25 < jac < 0.5 and cont < 0.6
+    assert dedup.decide([a, b], None, CFG).duplicates == {}
+
+
 def test_distinct_articles_are_never_merged_at_scale():
     docs = [make_doc(f"d{i}.txt", article(100 + i, paragraphs=5)) for i in range(60)]
     r = decide(docs)
@@ -171,13 +183,12 @@ def test_signature_is_identical_across_processes():
             "from cleaners import dedup; from cleaners.config import DedupConfig;"
             "s = dedup.signature(make_doc('a.txt', article(51)), DedupConfig());"
             "print(s.bands.hex(), s.exact.hex(), len(s.shingles))")
-    outs = set()
-    for seed in ("1", "2"):
-        env = dict(os.environ, PYTHONHASHSEED=seed)
-        outs.add(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                env=env, check=True, cwd=Path(__file__).parent.parent).stdout)
+    # another process with another str-hash salt must compute the same band keys
+    env = dict(os.environ, PYTHONHASHSEED=str(hash("salt") % 1000 + 1))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=env, check=True, cwd=Path(__file__).parent.parent).stdout
     here = dedup.signature(make_doc("a.txt", article(51)), CFG)
-    assert outs == {f"{here.bands.hex()} {here.exact.hex()} {len(here.shingles)}\n"}
+    assert out == f"{here.bands.hex()} {here.exact.hex()} {len(here.shingles)}\n"
 
 
 def test_huge_document_is_signed_in_bounded_chunks():
@@ -201,7 +212,7 @@ def test_disabled_dedup_decides_nothing():
 def test_lsh_candidate_curve_matches_the_documented_figures():
     b, r = CFG.bands, CFG.rows
     p = lambda s: 1 - (1 - s ** r) ** b  # noqa: E731
-    assert p(0.7) > 0.999 and p(0.6) > 0.97 and p(0.2) < 0.06
+    assert p(0.7) > 0.9998 and p(0.6) > 0.988 and 0.87 < p(0.5) < 0.88 and p(0.2) < 0.05
 
 
 # ---- across runs (the corpus in the store) ---------------------------------------------
@@ -265,3 +276,21 @@ def test_vectorised_minhash_equals_datasketch_update_batch():
         ref = MinHash(num_perm=128, seed=dedup.MINHASH_SEED, hashfunc=int, scheme="affine32")
         ref.update_batch(sh.tolist())
         assert np.array_equal(dedup.minhash_values(sh, 128), ref.hashvalues)
+
+
+def test_scripts_without_spaces_are_shingled_per_character():
+    # invented "articles" over a CJK character set: a light edit joins, another text does not
+    import random
+    rng = random.Random(9)
+    chars = [chr(c) for c in range(0x4E00, 0x4E00 + 400)]
+    def cjk(seed):
+        r = random.Random(seed)
+        return ["".join(r.choice(chars) for _ in range(120)) + "。" for _ in range(5)]
+    body = cjk(1)
+    edited_body = list(body)
+    edited_body[2] = edited_body[2][:50] + "".join(rng.choice(chars) for _ in range(3)) + edited_body[2][50:]
+    assert dedup.normalised_words("東京 test")[:2] == ["東", "京"]
+    a, b, c = (make_doc("zh/a.txt", body), make_doc("zh/b.txt", edited_body),
+               make_doc("zh/c.txt", cjk(2)))
+    r = decide([a, b, c])
+    assert set(r.duplicates) == {a.id} and r.duplicates[a.id].keeper_id == b.id   # b is longer
