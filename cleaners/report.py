@@ -649,9 +649,27 @@ def build_report(clean_dir: Path, run_info: dict[str, Any]) -> dict[str, Any]:
         for rec in iter_jsonl(path):
             builder.add_rejected_record(rec)
     report = builder.result()
+    _attach_thresholds(report)
     report["drift"] = drift(report, previous_report(clean_dir, str(run_info.get("run_id")),
                                                     run_info.get("started")))
     return report
+
+
+def _attach_thresholds(report: dict[str, Any]) -> None:
+    """Put the quality stage's active cut-offs beside each signal's distribution, so the chart
+    shows how far the kept articles sit from a drop or quarantine."""
+    try:
+        from cleaners import quality
+        from cleaners.config import Config
+
+        cfg = Config.model_validate(report.get("config") or {})
+        cuts = quality.thresholds(cfg.quality)
+    except Exception:  # noqa: BLE001 - an old or foreign config only loses the lines on a chart
+        return
+    for cut in cuts:
+        dist = report["distributions"].get(f"quality.{cut.get('signal')}")
+        if dist is not None:
+            dist.setdefault("thresholds", []).append(cut)
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -140,12 +140,12 @@ def bar_chart(title: str, items: Iterable[tuple[str, float]], width: int = 420) 
     return "".join(parts)
 
 
-def histogram(name: str, dist: dict[str, Any], width: int = 300, height: int = 130) -> str:
+def histogram(name: str, dist: dict[str, Any], width: int = 300, height: int = 142) -> str:
     bins = dist.get("bins") or []
     if not bins:
         return ""
     top = max(b["count"] for b in bins) or 1
-    plot_h, base = height - 46, height - 26
+    plot_h, base = height - 58, height - 38
     bw = (width - 20) / len(bins)
     parts = [f'<svg class="chart" role="img" width="{width}" height="{height}" '
              f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
@@ -157,6 +157,7 @@ def histogram(name: str, dist: dict[str, Any], width: int = 300, height: int = 1
                      f'height="{h:.1f}" fill="#2f6fb1"><title>{fmt(b["lo"])}–{fmt(b["hi"])}: '
                      f'{b["count"]}</title></rect>')
     parts.append(f'<line x1="10" y1="{base}" x2="{width - 10}" y2="{base}" stroke="#888"/>')
+    parts += _threshold_marks(dist, width, base, plot_h)
     parts.append(f'<text x="10" y="{base + 14}" font-size="10">{fmt(dist.get("min"))}</text>')
     parts.append(f'<text x="{width - 10}" y="{base + 14}" font-size="10" text-anchor="end">'
                  f'{fmt(dist.get("max"))}</text>')
@@ -164,6 +165,26 @@ def histogram(name: str, dist: dict[str, Any], width: int = 300, height: int = 1
                  f'n={dist.get("count")} median={fmt(dist.get("p50"))} mean={fmt(dist.get("mean"))}</text>')
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _threshold_marks(dist: dict[str, Any], width: int, base: float, plot_h: float) -> list[str]:
+    """A dashed red line per quality cut-off inside the plotted range; the rest as a note."""
+    lo, hi = float(dist.get("min") or 0), float(dist.get("max") or 0)
+    marks, outside = [], []
+    for cut in dist.get("thresholds") or []:
+        t = float(cut["threshold"])
+        label = f'{cut.get("action")} if {cut.get("op")} {fmt(t)}'
+        if hi > lo and lo <= t <= hi:
+            x = 10 + (t - lo) / (hi - lo) * (width - 20)
+            marks.append(f'<line x1="{x:.1f}" y1="{base - plot_h:.1f}" x2="{x:.1f}" y2="{base}" '
+                         f'stroke="#c0392b" stroke-dasharray="3,2"><title>{esc(cut.get("rule"))}: '
+                         f'{esc(label)}</title></line>')
+        else:
+            outside.append(label)
+    if outside:
+        marks.append(f'<text x="{width / 2}" y="{base + 35}" font-size="10" fill="#c0392b" '
+                     f'text-anchor="middle">outside the range: {esc("; ".join(outside))}</text>')
+    return marks
 
 
 # ---- sections -------------------------------------------------------------------------------

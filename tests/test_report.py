@@ -74,6 +74,9 @@ def test_languages_distributions_timings_and_metadata(tmp_path):
     dist = rep["distributions"]
     assert {"quality.word_count", "quality.stopword_ratio", "scores.garble", "lang_prob"} <= set(dist)
     assert "quality.ok" not in dist          # booleans are not a distribution
+    # the quality stage's cut-offs ride along with the signal they judge
+    assert any(c["signal"] == "word_count" for c in dist["quality.word_count"]["thresholds"])
+    assert "thresholds" not in dist["scores.garble"]
     for d in dist.values():
         assert sum(b["count"] for b in d["bins"]) == d["count"] == 6
     assert rep["timings"]["stages"]["boilerplate"]["docs"] == 7   # 6 kept + the duplicate

@@ -144,3 +144,16 @@ def test_duplicate_cluster_shown_side_by_side(tmp_path):
     assert "longest body after cleaning" in section and "jaccard 0.93" in section
     assert section.count('<div><b>') == 2               # keeper and copy, one column each
     assert "wire/a.txt" in section and "mirror/a.txt" in section and BODY[1] in section
+
+
+def test_quality_cutoffs_drawn_on_the_histograms():
+    inside = {"count": 4, "min": 40, "max": 200, "mean": 90, "p50": 80,
+              "bins": [{"lo": 40, "hi": 120, "count": 3}, {"lo": 120, "hi": 200, "count": 1}],
+              "thresholds": [{"rule": "quality.too_short", "signal": "word_count", "op": "<",
+                              "threshold": 50, "action": "drop"}]}
+    svg = H.histogram("quality.word_count", inside)
+    assert 'stroke="#c0392b"' in svg and "quality.too_short: drop if &lt; 50" in svg
+    outside = {**inside, "min": 300, "max": 900}
+    svg = H.histogram("quality.word_count", outside)
+    assert "<line x1" in svg and svg.count('stroke="#c0392b"') == 0 and "drop if &lt; 50" in svg
+    assert 'stroke="#c0392b"' not in H.histogram("x", {**inside, "thresholds": []})
