@@ -117,3 +117,18 @@ def test_article_text_cannot_drive_the_terminal(tmp_path):
     out = _out(con)
     assert "\x1b]0;" not in out and "\x1b[2J" not in out      # escapes neutralised
     assert "[bold red]markup[/]" in out                      # markup printed literally
+
+
+def test_cli_report_and_show_commands(clean):
+    from typer.testing import CliRunner
+
+    from flows.cli import app
+
+    runner = CliRunner()
+    done = runner.invoke(app, ["report", "latest", str(clean)])
+    assert done.exit_code == 0, done.output
+    assert "run run-v" in done.output
+    done = runner.invoke(app, ["show", "story1.txt", str(clean)])
+    assert done.exit_code == 0 and "boilerplate.share_prompt" in done.output
+    done = runner.invoke(app, ["show", "nothing.txt", str(clean)])
+    assert done.exit_code == 2
