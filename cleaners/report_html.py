@@ -77,9 +77,29 @@ JS = """
     }
     shown.textContent = n + " of " + total + " embedded documents shown";
   }
-  src.addEventListener("input", apply);
-  rule.addEventListener("change", apply);
-  reason.addEventListener("change", apply);
+  // filters live in the address too (#source=..&rule=..&reason=..): a view can be linked
+  function fromHash() {
+    var q = new URLSearchParams(location.hash.slice(1));
+    src.value = q.get("source") || "";
+    [[rule, q.get("rule")], [reason, q.get("reason")]].forEach(function (pair) {
+      var ok = false;
+      for (var i = 0; i < pair[0].options.length; i++) { ok = ok || pair[0].options[i].value === pair[1]; }
+      pair[0].value = ok ? pair[1] : "";
+    });
+  }
+  function toHash() {
+    var q = new URLSearchParams();
+    if (src.value) { q.set("source", src.value); }
+    if (rule.value) { q.set("rule", rule.value); }
+    if (reason.value) { q.set("reason", reason.value); }
+    try { history.replaceState(null, "", "#" + q.toString()); } catch (e) { /* some file:// setups */ }
+  }
+  function changed() { toHash(); apply(); }
+  src.addEventListener("input", changed);
+  rule.addEventListener("change", changed);
+  reason.addEventListener("change", changed);
+  window.addEventListener("hashchange", function () { fromHash(); apply(); });
+  fromHash();
   apply();
   d.documentElement.setAttribute("data-js", "ready");
 })();

@@ -97,9 +97,9 @@ def chromium(*args: str, timeout: int = 90) -> subprocess.CompletedProcess:
         return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
 
 
-def dump_dom(page: Path) -> str:
+def dump_dom(page: Path, fragment: str = "") -> str:
     """The DOM after load (scripts have run), serialised by Chromium."""
-    done = chromium("--virtual-time-budget=3000", "--dump-dom", page.resolve().as_uri())
+    done = chromium("--virtual-time-budget=3000", "--dump-dom", page.resolve().as_uri() + fragment)
     if done.returncode != 0 or "<html" not in done.stdout:
         raise RuntimeError(f"chromium failed ({done.returncode}): {done.stderr[-2000:]}")
     return done.stdout

@@ -157,3 +157,19 @@ def test_quality_cutoffs_drawn_on_the_histograms():
     svg = H.histogram("quality.word_count", outside)
     assert "<line x1" in svg and svg.count('stroke="#c0392b"') == 0 and "drop if &lt; 50" in svg
     assert 'stroke="#c0392b"' not in H.histogram("x", {**inside, "thresholds": []})
+
+
+@needs_chromium
+def test_chromium_filters_documents_by_rule_and_source_from_the_address(tmp_path):
+    plain = [boilerplate_doc(f"site0/plain{i}.txt") for i in range(3)]
+    related = [boilerplate_doc(f"site1/related{i}.txt", extra=2) for i in range(2)]
+    info = write_run(tmp_path, "run-f", plain + related, [])
+    _, html_path = R.write_report(tmp_path, "run-f", R.build_report(tmp_path, info))
+    by_rule = dump_dom(html_path, "#rule=boilerplate.related_links")
+    assert "2 of 5 embedded documents shown" in by_rule
+    shown = re.findall(r'<details class="doc"(?![^>]*hidden)[^>]*data-source="([^"]+)"', by_rule)
+    assert sorted(shown) == ["site1/related0.txt", "site1/related1.txt"]
+    by_source = dump_dom(html_path, "#source=plain1")
+    assert "1 of 5 embedded documents shown" in by_source
+    # negative: an unknown rule in the address filters nothing
+    assert "5 of 5 embedded documents shown" in dump_dom(html_path, "#rule=no.such_rule")
