@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -21,7 +21,11 @@ class ReadConfig(Section):
     max_file_bytes: int = 20 * 1024 * 1024          # larger files are rejected, not read
     max_decompressed_bytes: int = 200 * 1024 * 1024  # gzip bomb cap (per file)
     max_control_ratio: float = 0.10                  # "not text" above this share of control bytes
-    html_max_depth: int = 400                        # deeper DOM nesting is flattened, not recursed
+    # HTML extractor rules switched off: semantic_tag, class_vocab, aria_role, hidden,
+    # link_dense, timestamp, headline, orphan_heading, outside_content (off: keep the whole body)
+    html_disabled_rules: list[Literal["semantic_tag", "class_vocab", "aria_role", "hidden",
+                                      "link_dense", "timestamp", "headline",
+                                      "orphan_heading", "outside_content"]] = Field(default_factory=list)
 
 
 class UnicodeConfig(Section):
