@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
-from cleaners import dedup, readers, recover, structure, templates
+from cleaners import dedup, readers, recover, structure, template_ledger, templates
 from cleaners import lock as clean_lock
 from cleaners.config import Config, load_config
 from cleaners.document import Document, Reason, rejection_record
@@ -45,6 +45,13 @@ class Batch:
     index: int
     items: list[readers.WorkItem]
     units: int
+    uncounted: list[readers.WorkItem] | None = None   # None: template-scan every item
+
+    @property
+    def scan_items(self) -> list[readers.WorkItem]:
+        """Items to scan for templates: not those the stored templates counted already (a
+        killed run's files, see cleaners/template_ledger.py)."""
+        return self.items if self.uncounted is None else self.uncounted
 
 
 @dataclass
@@ -123,7 +130,7 @@ def _plan_locked(raw_dir: Path, clean_dir: Path, cfg: Config, run_id: str, lock:
                  ) -> tuple[RunPlan, StateStore]:
     if not StateStore.path_in(clean_dir).exists():
         recover.drop_shards_of_killed_runs(clean_dir)   # never rebuild from uncommitted lines
-    store = StateStore.open(clean_dir)
+    store = StateStore.open(clean_dir, raw_dir=raw_dir, cfg=cfg.dedup)  # raw_dir: touched files
     remove_stale_temporaries(clean_dir)
     files = readers.list_files(raw_dir)
     status = {f.path: store.file_status(f) for f in files}
@@ -139,6 +146,9 @@ def _plan_locked(raw_dir: Path, clean_dir: Path, cfg: Config, run_id: str, lock:
         units_unchanged=sum(it.units for it in items if status[it.path] == "unchanged"),
         items_per_file=dict(Counter(it.path for it in todo)), lock=lock,
     )
+    counted = template_ledger.already_counted(clean_dir, plan.files, status)
+    for b in plan.batches if counted else ():
+        b.uncounted = [it for it in b.items if it.path not in counted]
     return plan, store
 
 
@@ -199,10 +209,15 @@ def scan_batch(raw_dir: Path, items: list[readers.WorkItem], cfg: Config) -> Any
     return templates.scan(docs)
 
 
-def learn_templates(clean_dir: Path, counts: Iterable[Any], cfg: Config) -> dict[str, Any]:
+def learn_templates(clean_dir: Path, counts: Iterable[Any], cfg: Config,
+                    plan: RunPlan | None = None) -> dict[str, Any]:
     total = templates.merge(list(counts))
     learned = templates.learn(total, previous=templates.load(clean_dir), cfg=cfg.boilerplate)
-    templates.save(clean_dir, learned)
+    if plan is None:
+        templates.save(clean_dir, learned)
+    else:   # with the ledger of counted files: a re-run after a kill never counts them twice
+        scanned = {it.path for b in plan.batches for it in b.scan_items}
+        template_ledger.save(clean_dir, plan.work_dir, learned, plan.files, plan.status, scanned)
     return learned
 
 
@@ -370,8 +385,8 @@ def run_local(raw_dir: str | Path, clean_dir: str | Path, cfg: Config | None = N
         plan.work_dir.mkdir(parents=True, exist_ok=True)
         steps["plan"] = time.perf_counter() - t
         t = time.perf_counter()
-        learned = learn_templates(plan.clean_dir, (scan_batch(plan.raw_dir, b.items, cfg)
-                                                   for b in plan.batches), cfg)
+        learned = learn_templates(plan.clean_dir, (scan_batch(plan.raw_dir, b.scan_items, cfg)
+                                                   for b in plan.batches), cfg, plan=plan)
         steps["templates"] = time.perf_counter() - t
         t = time.perf_counter()
         results = []

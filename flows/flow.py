@@ -72,9 +72,9 @@ def clean_corpus(raw_dir: str = "raw", clean_dir: str = "clean", config_path: st
         progress = BatchProgress(len(plan.batches), plan.clean_dir, plan.run_id)  # Prefect artifact
 
         t = time.perf_counter()
-        counts = scan_task.map(unmapped(str(plan.raw_dir)), [quote(b.items) for b in plan.batches],
+        counts = scan_task.map(unmapped(str(plan.raw_dir)), [quote(b.scan_items) for b in plan.batches],
                                unmapped(quote(cfg)))
-        learned = R.learn_templates(plan.clean_dir, [f.result() for f in counts], cfg)
+        learned = R.learn_templates(plan.clean_dir, [f.result() for f in counts], cfg, plan=plan)
         steps["templates"] = time.perf_counter() - t
 
         t = time.perf_counter()

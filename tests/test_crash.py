@@ -1,0 +1,198 @@
+"""A run killed with SIGKILL at any point is harmless: no half line, no unit twice, and the
+next run gives the corpus of one uninterrupted run. Two runs on one CLEAN never both write.
+
+The kill points are the NEWSCLEAN_TEST_KILL_AT hook of cleaners/run.py (`kill_point`). Runs are
+forked from this test process (warmed up by the reference run) so each costs a fraction of a
+second; one test goes through `python -m cleaners.run` itself."""
+import json
+import shutil
+import signal
+import subprocess
+import sys
+
+import pytest
+
+from crash_fixture import (UNITS, article, assert_each_unit_at_most_once, finish, make_raw,
+                           outcome, run_forked, sources, start_forked, summaries, write_config,
+                           write_txt)
+
+KILLED = -signal.SIGKILL
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """RAW, its config, and the outcome of one uninterrupted run (run in this process, which
+    also loads every stage's models before the forks)."""
+    from cleaners.config import load_config
+    from cleaners.run import run_local
+
+    root = tmp_path_factory.mktemp("crash")
+    raw = make_raw(root)
+    config = write_config(root)
+    ref = root / "reference"
+    run_local(raw, ref, load_config(config))
+    assert len(sources(ref)) == UNITS
+    return raw, config, outcome(ref)
+
+
+def assert_no_leftovers(clean):
+    assert not list(clean.rglob(".*.tmp-*")), "temporary files left behind"
+    assert not (clean / ".work").exists() or not any((clean / ".work").iterdir())
+
+
+def delete_store(clean):
+    for f in (clean / "state").glob("state.sqlite*"):
+        f.unlink()
+
+
+# Kill points (see cleaners.run.kill_point), with batch_size 4 and the feed cut across
+# batches 1 and 2: cleaned:2 = during cleaning (batch 2 staged, nothing placed);
+# half-placed:1 = batch 1's corpus shard renamed, its rejected/edits shards not; placed:2 =
+# batch 2's shards in place, the store not told; committed:1 = batch 1 committed while the feed
+# it shares with batch 2 is unfinished; report = everything committed, no report yet.
+SCENARIOS = {
+    "cleaned": ["cleaned:2"],
+    "half-placed": ["half-placed:1"],
+    "placed": ["placed:2"],
+    "committed": ["committed:1"],
+    "report": ["report"],
+    "killed twice": ["placed:1", "committed:2"],
+    "store deleted after the kill": ["placed:2", delete_store],
+}
+
+
+@pytest.mark.parametrize("name", SCENARIOS)
+def test_killed_run_then_rerun_equals_the_uninterrupted_run(world, tmp_path, name):
+    raw, config, reference = world
+    clean = tmp_path / "clean"
+    for step in SCENARIOS[name]:
+        if callable(step):
+            step(clean)
+            continue
+        assert run_forked(raw, clean, config, kill_at=step) == KILLED
+        assert_each_unit_at_most_once(clean)      # also: every shard line parses, no half line
+    assert run_forked(raw, clean, config) == 0
+    assert_each_unit_at_most_once(clean)
+    assert len(sources(clean)) == UNITS
+    assert outcome(clean) == reference
+    assert_no_leftovers(clean)
+    assert run_forked(raw, clean, config) == 0
+    assert summaries(clean)[-1]["units"]["new"] == 0        # nothing left to do
+    assert outcome(clean) == reference
+
+
+def test_killed_cli_run_then_cli_rerun(world, tmp_path):
+    """The same through `python -m cleaners.run` (its own process, killed mid-commit)."""
+    raw, config, reference = world
+    clean = tmp_path / "clean"
+    base = [sys.executable, "-m", "cleaners.run", str(raw), str(clean), "--config", str(config)]
+    env = {**__import__("os").environ, "NEWSCLEAN_TEST_KILL_AT": "placed:2"}
+    assert subprocess.run(base, env=env, capture_output=True).returncode == KILLED
+    env.pop("NEWSCLEAN_TEST_KILL_AT")
+    done = subprocess.run(base, env=env, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["units"]["new"] > 0
+    assert_each_unit_at_most_once(clean)
+    assert outcome(clean) == reference
+
+
+def test_two_runs_started_together_leave_every_unit_once(world, tmp_path):
+    raw, config, reference = world
+    clean = tmp_path / "clean"
+    pids = [start_forked(raw, clean, config), start_forked(raw, clean, config)]
+    codes = sorted(finish(pid) for pid in pids)
+    assert codes in ([0, 3], [0, 0])           # [0, 0] only if one had ended before
+    assert_each_unit_at_most_once(clean)
+    assert outcome(clean) == reference
+
+
+def test_busy_clean_is_one_line_and_exit_3_from_the_command(world, tmp_path):
+    from cleaners import lock
+
+    raw, config, _ = world
+    clean = tmp_path / "clean"
+    held = lock.acquire(clean)                 # as if a run were going on
+    try:
+        busy = subprocess.run([sys.executable, "-m", "cleaners.run", str(raw), str(clean),
+                               "--config", str(config)], capture_output=True, text=True)
+    finally:
+        lock.release(held)
+    assert busy.returncode == 3
+    assert busy.stderr.count("\n") == 1 and "in use by run pid" in busy.stderr
+    assert not (clean / "corpus").exists()
+
+
+def test_second_run_with_wait_runs_after_the_first(world, tmp_path):
+    raw, config, reference = world
+    clean = tmp_path / "clean"
+    first = start_forked(raw, clean, config, kill_at=None)
+    second = start_forked(raw, clean, config, wait=True)
+    assert finish(first) == 0 and finish(second) == 0
+    assert sorted(s["units"]["new"] for s in summaries(clean)) == [0, UNITS]
+    assert outcome(clean) == reference
+
+
+def test_changed_raw_file_replaces_its_old_records(world, tmp_path):
+    raw0, config, _ = world
+    raw = tmp_path / "raw"
+    shutil.copytree(raw0, raw)
+    clean = tmp_path / "clean"
+    assert run_forked(raw, clean, config) == 0
+    # a story rewritten in place, and the feed re-exported with fewer lines, the first edited
+    title, body = article(999)
+    write_txt(raw / "valley-post" / "item-03.txt", title, body)
+    feed = raw / "feeds" / "wire.jsonl"
+    lines = feed.read_text().splitlines()
+    first = json.loads(lines[0])
+    first["text"] = "\n\n".join(article(998)[1])
+    feed.write_text("\n".join([json.dumps(first)] + lines[1:4]) + "\n")
+
+    assert run_forked(raw, clean, config, kill_at="placed:1") == KILLED   # and a crash on top
+    assert run_forked(raw, clean, config) == 0
+    assert_each_unit_at_most_once(clean)
+    got = sources(clean)
+    assert not {"feeds/wire.jsonl#5", "feeds/wire.jsonl#6", "feeds/wire.jsonl#7"} & set(got)
+    assert len(got) == UNITS - 3
+    kept = dict(outcome(clean)[0])
+    assert kept["valley-post/item-03.txt"] == "\n\n".join(body)
+    assert kept["feeds/wire.jsonl#1"] == first["text"]
+
+
+SITE_CONFIG = """
+[boilerplate]
+template_min_docs = 3
+template_min_share = 0.3
+template_body_min_share = 0.3
+"""
+RECURRING = "The council will discuss the matter again at its next meeting."
+
+
+def _site_raw(root, batch):
+    """Batch 0: 10 articles of one site; batch 1: 4 more, 3 of them with RECURRING."""
+    raw = root / "raw"
+    for i in range(10 if batch == 0 else 4):
+        title, body = article((500 if batch == 0 else 600) + i)
+        if batch == 1 and i < 3:
+            body = body[:4] + [RECURRING] + body[4:]
+        write_txt(raw / "coast-herald" / f"{'ab'[batch]}-{i:02d}.txt", title, body)
+    return raw
+
+
+def test_templates_of_a_killed_run_are_not_counted_twice(world, tmp_path):
+    """A line in 3 of 14 articles of a site (share 0.21) is not template; counting the 4 new
+    articles twice after a crash would make it 6 of 18 (0.33) and strip it: the ledger of
+    counted files (cleaners/template_ledger.py) prevents that."""
+    config = write_config(tmp_path, SITE_CONFIG)
+    results = {}
+    for name, kill in (("straight", None), ("killed", "cleaned:1")):
+        root = tmp_path / name
+        clean = root / "clean"
+        assert run_forked(_site_raw(root, 0), clean, config) == 0
+        raw = _site_raw(root, 1)
+        if kill:
+            assert run_forked(raw, clean, config, kill_at=kill) == KILLED
+        assert run_forked(raw, clean, config) == 0
+        results[name] = outcome(clean)
+    kept = dict(results["straight"][0])
+    assert sum(RECURRING in text for text in kept.values()) == 3
+    assert results["killed"] == results["straight"]
