@@ -320,6 +320,10 @@ def footer_start(lines: list[Line], start: int, end: int, protected: set[int],
 
 
 # ---- body evidence ---------------------------------------------------------------------
+# "Read more: ", "WORTH A LOOK » " before a headline (keys have guillemets as '"')
+_LABEL_PREFIX = re.compile(r'^[^:|>»›→–—"-]{1,40}[:|>»›→–—"-]+\s*(.+)$')
+
+
 def headline_hit(ln: Line, headlines: frozenset[str] | set[str], own_title: str | None
                  ) -> str | None:
     """Family when the line is the headline of another article of the run, bare, behind a
@@ -330,7 +334,7 @@ def headline_hit(ln: Line, headlines: frozenset[str] | set[str], own_title: str 
     key = ln.key
     if key in headlines and key != own:
         return "other_headline"
-    m = re.match(r"^[^:|»>–—]{1,40}[:|»>–—]\s*(.+)$", key)
+    m = _LABEL_PREFIX.match(key)
     if m and m.group(1).strip() in headlines and m.group(1).strip() != own:
         return "inline_related"
     m = re.match(r"^(.+?)\s*\([^()]{2,80}\)$", key)

@@ -112,9 +112,13 @@ def find_date(text: str) -> tuple[str, tuple[int, int]] | None:
 
 
 def leaked_date_prefix(text: str) -> tuple[str, int] | None:
-    """A date glued before the first sentence: (ISO date, length of the prefix)."""
+    """A date glued before the first sentence: (ISO date, length of the prefix). Not when
+    the rest is only a time or "by <author>": then the whole line is a date line."""
     m = rules().glued.match(text)
     if not m:
+        return None
+    rest = text[m.end():]
+    if not re.search(r"[^\W\d_]{2}", rest) or re.match(r"(?i)by\s", rest):
         return None
     hit = find_date(m.group(1))
     return (hit[0], m.end()) if hit else None
@@ -277,7 +281,22 @@ def apply(doc: Document, ctx: Any) -> None:
         doc.edit(STAGE, rule, TO_METADATA, para=i, span=(0, len(p.text)), before=p.text, note=note)
     if leave:
         doc.paragraphs = [p for i, p in enumerate(doc.paragraphs) if i not in leave]
+    if doc.date is None:
+        date_from_removed_chrome(doc)
     record_dateline(doc)
+
+
+def date_from_removed_chrome(doc: Document) -> None:
+    """An HTML page may state its date only in a block the extractor dropped as chrome
+    (a "widget" holding "2025-11-05"): take the first such block that is only a date line."""
+    for e in doc.edits:
+        if e.stage == "html" and e.action == "remove" and len(e.before.split()) <= 12:
+            iso = date_line(e.before)
+            if iso:
+                doc.date = iso
+                doc.edit(STAGE, "date_from_chrome", FLAG, note=f"date={iso} from removed block "
+                         f"'{e.before[:40]}'")
+                return
 
 
 def record_dateline(doc: Document) -> None:

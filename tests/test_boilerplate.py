@@ -1,0 +1,377 @@
+"""Boilerplate families: each with a line it must remove and real content it must keep.
+
+The articles are invented for these tests: a small-town news story of five prose paragraphs
+that boilerplate lines are put around (header), inside (body) or after (footer).
+"""
+from __future__ import annotations
+
+import pytest
+
+from cleaners import boilerplate, metadata, templates
+from cleaners.config import Config, from_dict
+from cleaners.document import Document, Origin, Paragraph
+from cleaners.pipeline import Context
+
+TITLE = "Harbour town votes to rebuild storm-damaged pier by next summer"
+BODY = [
+    "HARBOURSIDE — The town council voted 7-2 on Tuesday to rebuild the pier that was torn "
+    "apart by January's storm, approving a plan that will cost about £3.2 million and reopen "
+    "the landing stage to fishing boats before the summer season.",
+    "The old pier, built in 1911, lost two thirds of its decking when waves driven by gale-force "
+    "winds broke over the harbour wall. Engineers said the iron supports were sound but that "
+    "the timber would have to be replaced along its whole length.",
+    "Most of the money will come from a regional recovery fund, with the rest borrowed against "
+    "the harbour's mooring fees. Councillors who voted against the plan said the town could not "
+    "afford the repayments if the fishing fleet kept shrinking.",
+    "Fishermen who use the landing stage have been unloading at a neighbouring port since the "
+    "storm, adding an hour to every trip. “We lose a tide every day we go round,” said one "
+    "skipper, who has fished from the town for 30 years.",
+    "Work is expected to start in March. The council said the pier would stay closed to walkers "
+    "until the new decking had been tested, which could take until late June.",
+]
+OTHER_TITLES = [
+    "Ferry operator adds winter sailings to the northern islands",
+    "School meals contract goes to local bakery after long campaign",
+    "Lighthouse keepers' cottages to become holiday lets",
+]
+
+
+def make_doc(paragraphs: list[str], title: str | None = None, site: str = "gazette.example",
+             kinds: list[str] | None = None) -> Document:
+    kinds = kinds or ["p"] * len(paragraphs)
+    doc = Document.new(f"{site}/{abs(hash(tuple(paragraphs)))}.txt",
+                       Origin("x.txt", site=site, host=site),
+                       paragraphs=[Paragraph(t, k) for t, k in zip(paragraphs, kinds)])
+    doc.title = title
+    return doc
+
+
+def clean(paragraphs: list[str], cfg: Config | None = None, learned: dict | None = None,
+          **kw) -> Document:
+    doc = make_doc(paragraphs, **kw)
+    ctx = Context(config=cfg or Config(), templates=learned or {})
+    metadata.apply(doc, ctx)
+    boilerplate.apply(doc, ctx)
+    return doc
+
+
+def article(head=(), mid=(), foot=(), at=2) -> list[str]:
+    body = list(BODY)
+    body[at:at] = list(mid)
+    return [TITLE, *head, *body, *foot]
+
+
+def removed(doc: Document) -> dict[str, str]:
+    """Removed line -> rule id."""
+    return {e.before: e.rule_id for e in doc.edits if e.stage == "boilerplate"}
+
+
+def kept(doc: Document) -> list[str]:
+    return [p.text for p in doc.paragraphs]
+
+
+def assert_body_intact(doc: Document) -> None:
+    for para in BODY:
+        assert para in kept(doc), f"body paragraph lost: {para[:50]}"
+
+
+# ---- positives: each family removes its line where it stands -------------------------
+POSITIVE = [
+    # family, where, line
+    ("nav", "head", "Skip to main content"),
+    ("nav", "head", "Zum Inhalt springen"),
+    ("nav", "head", "Aller au contenu principal"),
+    ("breadcrumb", "head", "Posted in Local News by Staff Reporter"),
+    ("breadcrumb", "head", "Local, Politics 3 Comments on Harbour town votes to rebuild"),
+    ("byline", "head", "5 min read"),
+    ("byline", "head", "Lesezeit: 4 Minuten"),
+    ("share", "head", "Share this article"),
+    ("share", "head", "Partager sur Facebook"),
+    ("cookie", "head", "We use cookies to give you the best experience on our website. "
+                       "By continuing you agree to our cookie policy."),
+    ("cookie", "head", "Wir verwenden Cookies, um Ihnen das beste Erlebnis zu bieten."),
+    ("ad_label", "mid", "Story continues below advertisement"),
+    ("ad_label", "mid", "Anzeige"),
+    ("ad_label", "mid", "Publicidad"),
+    ("inline_related", "mid", "Read more: Ferry fares to rise in spring"),
+    ("inline_related", "mid", "READ ALSO: Council leader steps down after budget row"),
+    ("inline_related", "mid", "Leggi anche: Il porto riapre dopo la tempesta"),
+    ("inline_related", "mid", "Leia também: Pescadores pedem apoio ao governo"),
+    ("inline_related", "mid", "Lees ook: Gemeente stemt in met nieuwe pier"),
+    ("caption", "mid", "(Photo: Jan Berg/Reuters)"),
+    ("caption", "mid", "Photograph: Harbour Gazette archive"),
+    ("caption", "mid", "The pier after the storm in January. (Image Credit: Coastguard)"),
+    ("comments", "foot", "Leave a Reply"),
+    ("comments", "foot", "Laisser un commentaire"),
+    ("comments", "foot", "Your email address will not be published. Required fields are marked *"),
+    ("related", "foot", "Trending Now"),
+    ("related", "foot", "Artículos relacionados"),
+    ("related", "foot", "Das könnte Sie auch interessieren"),
+    ("newsletter", "foot", "Sign up for our weekly newsletter"),
+    ("newsletter", "foot", "Enter your email address:"),
+    ("newsletter", "foot", "Iscriviti alla nostra newsletter"),
+    ("post_appeared", "foot", f"The post {TITLE} appeared first on Harbour Gazette."),
+    ("post_appeared", "foot", f"Der Beitrag {TITLE} erschien zuerst auf Hafenblatt."),
+    ("tags", "foot", "Filed under: Transport, Local"),
+    ("tags", "foot", "Schlagwörter: Hafen, Sturm"),
+    ("follow", "foot", "Follow us on Instagram"),
+    ("follow", "foot", "Volg ons op Facebook"),
+    ("sources", "foot", "Sources:"),
+    ("copyright", "foot", "© 2025 Harbour Gazette. All rights reserved."),
+    ("copyright", "foot", "Tous droits réservés"),
+    ("about", "foot", "Harbour Gazette is an independent news outlet serving the west coast "
+                      "since 1998."),
+    ("backtop", "foot", "Back to top ↑"),
+    ("backtop", "foot", "Nach oben"),
+    ("faq", "foot", "Frequently Asked Questions"),
+    ("ai_summary", "foot", "Overall, the article highlights the challenges facing small harbour "
+                           "towns and the importance of regional funding."),
+    ("ai_summary", "foot", "Insgesamt zeigt der Artikel, wie wichtig der Hafen für die Stadt ist."),
+    ("menu", "head", "News | Sport | Weather | Travel"),
+    ("share_row", "head", "Facebook Twitter Email"),
+    ("title_repeat", "head", TITLE),
+    ("header_zone", "head", "Local Edition"),
+    ("link_line", "foot", "https://gazette.example/harbour/pier"),
+    ("symbol_line", "mid", "* * *"),
+]
+
+
+@pytest.mark.parametrize("family,where,line", POSITIVE)
+def test_family_removes_its_line(family, where, line):
+    parts = {"head": {}, "mid": {}, "foot": {}}
+    parts[where] = [line]
+    doc = clean(article(head=parts["head"] or (), mid=parts["mid"] or (), foot=parts["foot"] or ()))
+    assert removed(doc).get(line) == f"boilerplate.{family}", removed(doc)
+    assert_body_intact(doc)
+
+
+# ---- negatives: real content that looks like the family survives ----------------------
+NEGATIVE = [
+    # family it resembles, body lines put in the middle of the article
+    ("nav", ["Screen readers usually announce one line first:", "“Skip to main content”"]),
+    ("menu", ["A working trail is read aloud as text, for example:",
+              "Home > Bins and recycling > Report a missed collection"]),
+    ("ad_label", ["The regulator said labels should be clear, such as:", "“Advertisement”",
+                  "“Paid promotion”"]),
+    ("cookie", ["Investigators said the banner read:",
+                "“We use cookies to improve your experience. By continuing to browse, you agree "
+                "to our use of cookies.”"]),
+    ("copyright", ["The line under each picture, according to court filings, read:",
+                   "“Copyright © 2021 Northlight Images. All rights reserved.”"]),
+    ("newsletter", ["Subscribe to our newsletter",
+                    "That prompt appeared beside every disputed picture on the site, which the "
+                    "agency cited as evidence that the site profited from the images."]),
+    ("comments", ["Leave a comment",
+                  "That was the label on a box beneath every review, which investigators said "
+                  "collected e-mail addresses for marketing without clear consent."]),
+    ("byline", ["By Tuesday the water had gone down in most streets near the harbour, and "
+                "shops began to reopen."]),
+    ("share", ["Share prices in the ferry company fell 3% on Monday after the announcement."]),
+    ("breadcrumb", ["Posted in the town hall window, the notice listed the dates of the works "
+                    "and the detours for traffic."]),
+    ("about", ["Harbourside Rowing Club is an amateur club with 80 members, and its boathouse "
+               "sits at the foot of the damaged pier."]),
+    ("post_appeared", ["The post office appeared first on the list of closures drawn up last "
+                       "year, but it was reprieved."]),
+    ("follow", ["Follow the money, one councillor said, and the trail leads to the harbour board."]),
+    ("related", ["Related costs, including a new crane, will be met by the harbour board."]),
+    ("inline_related", ["Read more about the works on the council's website, officials said, "
+                        "where the full report has been published."]),
+    ("caption", ["A photo credit line in the old guidebook still names the pier's first "
+                 "engineer, who died in 1930."]),
+    ("ai_summary", ["Overall, the report found that harbour fees had risen by 40% in a decade, "
+                    "well ahead of inflation."]),
+    ("tags", ["Topics discussed at the meeting included parking, the ferry timetable and the "
+              "pier."]),
+    ("link_line", ["The plans can be read at https://gazette.example/plans until the end of the "
+                   "month."]),
+    ("bare_headline", ["The skipper will face the harbour board on Friday."]),
+    ("bare_headline", ["No injuries were reported."]),
+]
+
+
+@pytest.mark.parametrize("family,lines", NEGATIVE)
+def test_lookalike_content_survives(family, lines):
+    doc = clean(article(mid=lines))
+    for line in lines:
+        assert line in kept(doc), f"{family} look-alike removed: {removed(doc)}"
+    assert_body_intact(doc)
+
+
+def test_short_closing_sentence_after_body_survives():
+    closing = "The pier reopens in June."
+    doc = clean(article(foot=[closing]))
+    assert closing in kept(doc)
+
+
+def test_ai_summary_inside_the_body_survives():
+    line = ("Overall, the article highlights how the council weighed the cost against the "
+            "fishing fleet's future.")
+    doc = clean(article(mid=[line]))
+    assert line in kept(doc)
+
+
+# ---- structure: terminators, lists, FAQ, captions --------------------------------------
+def test_terminator_takes_the_related_list_and_the_rest_of_the_footer():
+    foot = ["Related Posts", "Ferry operator adds winter sailings",
+            "“You Won’t Believe What This Harbour Looks Like Now”",
+            "Harbour Gazette Weekend", "Some closing words."]
+    doc = clean(article(foot=foot))
+    assert kept(doc) == BODY
+    assert removed(doc)["Related Posts"] == "boilerplate.related"
+
+
+def test_related_heading_inside_body_takes_only_its_list():
+    mid = ["You may also like", "Ferry operator adds winter sailings", "School meals go local"]
+    doc = clean(article(mid=mid))
+    assert kept(doc) == BODY
+    assert {removed(doc)[x] for x in mid} == {"boilerplate.related"}
+
+
+def test_faq_block_appended_after_the_article_goes():
+    faq = ["Frequently Asked Questions (FAQ)", "What happened to the pier?",
+           "It was damaged by a storm in January.", "When will it reopen?",
+           "The council expects it to reopen in June, after the new decking is tested."]
+    doc = clean(article(foot=faq))
+    assert kept(doc) == BODY
+    assert {removed(doc)[x] for x in faq} == {"boilerplate.faq"}
+
+
+def test_explainer_written_as_questions_keeps_its_faq():
+    explainer = [TITLE, BODY[0], "What is changing?", BODY[1], "Who pays for it?", BODY[2],
+                 "Frequently asked questions", "Will the pier close again?",
+                 "Only for safety checks, which the council says will be announced in advance "
+                 "to boat owners."]
+    doc = clean(explainer)
+    assert kept(doc) == explainer[1:]
+
+
+def test_sources_heading_takes_its_link_list():
+    foot = ["Sources:", "– Council minutes: [https://gazette.example/m](https://gazette.example/m)"]
+    doc = clean(article(foot=foot))
+    assert kept(doc) == BODY
+
+
+def test_caption_heading_goes_with_its_caption():
+    mid = ["Storm damage at the harbour pier",
+           "Storm damage at the harbour pier seen from the harbour wall in January, when waves "
+           "broke over it. (Image Credit: Coastguard)"]
+    doc = clean(article(mid=mid))
+    assert kept(doc) == BODY
+
+
+def test_caption_kind_paragraph_goes_inside_body():
+    paras = article(mid=["The rebuilt pier as planned, seen from the sea"])
+    kinds = ["p"] * len(paras)
+    kinds[paras.index("The rebuilt pier as planned, seen from the sea")] = "caption"
+    doc = clean(paras, kinds=kinds)
+    assert kept(doc) == BODY
+
+
+def test_bare_pasted_headline_between_paragraphs_goes():
+    line = "Islanders are protesting ferry cuts in Harbourside."
+    doc = clean(article(mid=[line]))
+    assert removed(doc).get(line) == "boilerplate.bare_headline"
+
+
+def test_footer_zone_removes_unknown_short_lines_after_body():
+    doc = clean(article(foot=["Harbour Gazette Weekend"]))
+    assert removed(doc).get("Harbour Gazette Weekend") == "boilerplate.footer_zone"
+
+
+def test_document_without_prose_keeps_unknown_lines():
+    lines = ["Tide times", "High water 06:14", "Low water 12:30", "Advertisement"]
+    doc = clean(lines)
+    assert "High water 06:14" in kept(doc) and "Advertisement" not in kept(doc)
+
+
+# ---- cross-document evidence -------------------------------------------------------------
+def learned_from(docs_paragraphs: list[list[str]], cfg: Config | None = None) -> dict:
+    cfg = cfg or Config()
+    docs = [make_doc(p) for p in docs_paragraphs]
+    return templates.learn(templates.scan(docs), None, cfg.boilerplate)
+
+
+def other_story(title: str, extra: list[str] = ()) -> list[str]:
+    return [title, *extra,
+            f"A long paragraph about {title.lower()} that is written as prose, with enough "
+            "words to be the body of an article and to end with a full stop."]
+
+
+def test_other_articles_headline_with_any_label_goes():
+    learned = learned_from([other_story(t) for t in OTHER_TITLES] + [article()])
+    mid = [OTHER_TITLES[0], f"WORTH A LOOK » {OTHER_TITLES[1]}", f"{OTHER_TITLES[2]} (Pic: Jo Ray)"]
+    doc = clean(article(mid=mid), learned=learned)
+    assert kept(doc) == BODY
+    assert removed(doc)[OTHER_TITLES[0]] == "boilerplate.other_headline"
+
+
+def test_other_headline_inside_a_sentence_survives():
+    learned = learned_from([other_story(t) for t in OTHER_TITLES])
+    line = (f"Last month the paper reported that “{OTHER_TITLES[0]}”, a story that drew more "
+            "letters than any other this year.")
+    doc = clean(article(mid=[line]), learned=learned)
+    assert line in kept(doc)
+
+
+def test_site_template_line_goes_everywhere_on_that_site():
+    label = "Harbour Gazette — news for the west coast"
+    stories = [other_story(t, [label]) for t in OTHER_TITLES]
+    learned = learned_from(stories + [other_story("A fourth story about the ferry")])
+    doc = clean(article(mid=[label]), learned=learned)
+    assert removed(doc).get(label) == "boilerplate.template"
+    other_site = clean(article(mid=[label]), learned=learned, site="other.example")
+    assert label in kept(other_site)
+
+
+def test_syndicated_copies_do_not_make_their_lines_template():
+    quote = "“We lose a tide every day we go round.”"
+    copies = [[TITLE, quote, BODY[0]] for _ in range(4)]      # one story, four copies
+    learned = learned_from(copies)
+    assert templates.template_lines(learned, "gazette.example") == {}
+
+
+def test_recurring_quote_in_two_articles_is_not_template():
+    quote = "“We will not be moved.”"
+    learned = learned_from([other_story(t, [quote]) for t in OTHER_TITLES[:2]])
+    doc = clean(article(mid=[quote]), learned=learned)
+    assert quote in kept(doc)
+
+
+def test_site_phrases_from_config():
+    cfg = from_dict({"boilerplate": {"site_phrases": {"gazette.example": ["Harbour Radio live"]}}})
+    doc = clean(article(mid=["Harbour Radio live"]), cfg=cfg)
+    assert removed(doc).get("Harbour Radio live") == "boilerplate.site_phrase"
+    doc = clean(article(mid=["Harbour Radio live"]), cfg=cfg, site="other.example")
+    assert "Harbour Radio live" in kept(doc)
+
+
+# ---- configuration -------------------------------------------------------------------------
+def test_disabled_family_keeps_its_lines():
+    cfg = from_dict({"boilerplate": {"disabled_families": ["ad_label"]}})
+    doc = clean(article(mid=["Advertisement"]), cfg=cfg)
+    assert "Advertisement" in kept(doc)
+
+
+def test_unknown_family_name_is_a_config_error():
+    with pytest.raises(ValueError, match="unknown boilerplate families"):
+        from_dict({"boilerplate": {"disabled_families": ["adverts"]}})
+
+
+def test_stage_switched_off_changes_nothing():
+    cfg = from_dict({"boilerplate": {"enabled": False}})
+    doc = make_doc(article(mid=["Advertisement"]))
+    boilerplate.apply(doc, Context(config=cfg))
+    assert "Advertisement" in kept(doc) and not doc.edits
+
+
+def test_every_removal_is_logged_with_its_rule():
+    doc = clean(article(head=["Skip to content"], mid=["Advertisement"], foot=["Leave a comment"]))
+    rules = sorted(e.rule_id for e in doc.edits if e.stage == "boilerplate")
+    assert rules == ["boilerplate.ad_label", "boilerplate.comments", "boilerplate.nav"]
+    assert all(e.action == "remove" and e.before for e in doc.edits if e.stage == "boilerplate")
+
+
+def test_catalogue_families_have_patterns_and_notes():
+    for fam in boilerplate.catalogue():
+        assert fam.regexes and fam.note and fam.max_words > 0

@@ -1,0 +1,142 @@
+"""Metadata from the text: title, date, byline, dateline (invented articles)."""
+from __future__ import annotations
+
+import pytest
+
+from cleaners import metadata
+from cleaners.config import Config
+from cleaners.document import Document, Origin, Paragraph
+from cleaners.pipeline import Context
+
+LEDE = ("VALLETTA, Malta — The island's ferry operator said on Monday that it would add two "
+        "winter sailings a week to the northern islands, after residents complained that the "
+        "reduced timetable left them cut off for days during storms.")
+SECOND = ("The company said the extra crossings would run from November to March and would be "
+          "paid for by a small rise in summer fares, which are mostly paid by tourists.")
+TITLE = "Ferry operator adds winter sailings to the northern islands"
+
+
+def run(paragraphs: list[str], title: str | None = None, fmt: str = "txt") -> Document:
+    doc = Document.new("x.txt", Origin("x.txt", format=fmt), paragraphs=[Paragraph(t) for t in paragraphs])
+    doc.title = title
+    metadata.apply(doc, Context(config=Config()))
+    return doc
+
+
+def texts(doc: Document) -> list[str]:
+    return [p.text for p in doc.paragraphs]
+
+
+def test_first_line_headline_becomes_title_and_leaves_the_body():
+    doc = run([TITLE, LEDE, SECOND])
+    assert doc.title == TITLE and texts(doc) == [LEDE, SECOND]
+    edit = doc.edits[0]
+    assert (edit.rule_id, edit.action, edit.before) == ("metadata.title_line", "to_metadata", TITLE)
+
+
+def test_headline_with_final_period_is_a_title():
+    title = "Islanders are leaving the north as the ferry company fails to keep its timetable."
+    doc = run([title, LEDE])
+    assert doc.title == title
+
+
+def test_lead_sentence_is_not_taken_as_title():
+    doc = run([LEDE, SECOND])
+    assert doc.title is None and texts(doc) == [LEDE, SECOND]
+
+
+def test_short_narrating_first_line_is_not_a_title():
+    first = "The ferry company said on Monday it would add sailings."
+    doc = run([first, SECOND])
+    assert doc.title is None and texts(doc)[0] == first
+
+
+def test_title_found_after_menu_and_skip_link():
+    doc = run(["Skip to content", "News | Travel | Weather | Sport", TITLE, LEDE])
+    assert doc.title == TITLE
+    assert texts(doc) == ["Skip to content", "News | Travel | Weather | Sport", LEDE]
+
+
+def test_html_title_is_kept_and_its_copy_leaves_the_body():
+    doc = run([TITLE, LEDE], title=TITLE, fmt="html")
+    assert doc.title == TITLE and texts(doc) == [LEDE]
+
+
+def test_leaked_date_prefix_goes_to_metadata():
+    doc = run([" date 2023-11-17 " + LEDE, SECOND])
+    assert doc.date == "2023-11-17" and texts(doc)[0] == LEDE
+    edit = doc.edits[0]
+    assert edit.rule_id == "metadata.leaked_date_prefix" and edit.before.strip() == "date 2023-11-17"
+
+
+def test_leaked_date_prefix_glued_to_the_title_line():
+    doc = run(["date 2021-06-10 " + TITLE, LEDE])
+    assert doc.date == "2021-06-10" and doc.title == TITLE
+
+
+@pytest.mark.parametrize("line,iso", [
+    ("Published: 17 November 2023", "2023-11-17"),
+    ("Updated 2024-02-29 10:30", "2024-02-29"),
+    ("November 3, 2022", "2022-11-03"),
+    ("Mis à jour le 3 mai 2024", "2024-05-03"),
+    ("Veröffentlicht am 17.11.2023", "2023-11-17"),
+    ("Posted on 2021-11-18 by Editorial Staff", "2021-11-18"),
+    ("Publicado el 5 de marzo de 2020", "2020-03-05"),
+])
+def test_date_line_in_the_header(line, iso):
+    doc = run([line, TITLE, LEDE])
+    assert doc.date == iso and line not in texts(doc)
+    assert any(e.rule_id == "metadata.date_line" for e in doc.edits)
+
+
+def test_date_inside_body_text_is_not_taken():
+    lede = ("The council met on November 3, 2022 and again on November 10, 2022, and both times "
+            "it put off the vote on the new ferry timetable until the spring.")
+    doc = run([lede, SECOND])
+    assert doc.date is None and texts(doc) == [lede, SECOND]
+
+
+def test_impossible_dates_are_not_dates():
+    assert metadata.find_date("2023-13-45") is None
+    assert metadata.date_line("Published: 31 February 2023") is None
+    assert metadata.find_date("04/05/2023") is None          # day/month order unknown
+
+
+def test_byline_goes_to_metadata():
+    doc = run([TITLE, "By Maria Lindqvist and Tom Reyes | 4 min read", LEDE])
+    assert doc.byline == "Maria Lindqvist and Tom Reyes"
+    assert texts(doc) == [LEDE]
+
+
+def test_byline_in_another_language():
+    doc = run([TITLE, "Von Anna Schmidt", LEDE])
+    assert doc.byline == "Anna Schmidt"
+
+
+def test_sentence_starting_with_by_is_not_a_byline():
+    line = "By Tuesday the ferry was running again."
+    assert metadata.byline_of(line) is None
+
+
+def test_dateline_is_recorded_and_stays_in_the_text():
+    doc = run([TITLE, LEDE])
+    assert doc.dateline == "VALLETTA, Malta" and texts(doc)[0].startswith("VALLETTA, Malta —")
+    assert any(e.rule_id == "metadata.dateline" and e.action == "flag" for e in doc.edits)
+
+
+def test_no_dateline_in_an_ordinary_lede():
+    doc = run([TITLE, SECOND])
+    assert doc.dateline is None
+
+
+def test_date_from_a_block_the_html_extractor_dropped():
+    doc = Document.new("p.html", Origin("p.html", format="html"), paragraphs=[Paragraph(LEDE)])
+    doc.edit("html", "class_vocab", "remove", before="2025-11-05", note="widget")
+    metadata.apply(doc, Context(config=Config()))
+    assert doc.date == "2025-11-05"
+
+
+def test_headline_key_for_templates():
+    doc = Document.new("x.txt", Origin("x.txt"), paragraphs=[Paragraph("date 2020-01-02 " + TITLE),
+                                                           Paragraph(LEDE)])
+    assert metadata.headline_key(doc) == TITLE.casefold()

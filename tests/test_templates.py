@@ -1,0 +1,120 @@
+"""Site templates: counting, learning thresholds, storage across runs (invented pages)."""
+from __future__ import annotations
+
+import json
+import pickle
+
+from cleaners import templates
+from cleaners.boilerplate import line_key
+from cleaners.config import BoilerplateConfig
+from cleaners.document import Document, Origin, Paragraph
+
+MENU = "Front page | Local | Sport | Letters"
+FOOTER = "Valley Post is published by Valley Media Ltd"
+
+
+def page(title: str, site: str = "valley.example", extra: tuple[str, ...] = (MENU, FOOTER),
+         body: str | None = None) -> Document:
+    body = body or (f"This is the article about {title.lower()}, long enough to be prose, "
+                    "written for the tests and ending with a full stop.")
+    paras = [extra[0], title, body, *extra[1:]] if extra else [title, body]
+    return Document.new(f"{site}/{title}", Origin("x.txt", site=site, host=site),
+                        paragraphs=[Paragraph(t) for t in paras])
+
+
+TITLES = [f"Story number {w} about the valley" for w in
+          ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")]
+CFG = BoilerplateConfig()
+
+
+def test_line_in_many_stories_of_a_site_is_template():
+    learned = templates.learn(templates.scan([page(t) for t in TITLES]), None, CFG)
+    lines = templates.template_lines(learned, "valley.example")
+    assert line_key(MENU) in lines and lines[line_key(MENU)] == 1.0
+    assert templates.template_lines(learned, "other.example") == {}
+
+
+def test_below_min_docs_is_not_template():
+    learned = templates.learn(templates.scan([page(t) for t in TITLES[:2]]), None, CFG)
+    assert templates.template_lines(learned, "valley.example") == {}
+
+
+def test_below_min_share_is_not_template():
+    docs = [page(t) for t in TITLES[:3]] + [page(f"Plain story {i}", extra=()) for i in range(70)]
+    learned = templates.learn(templates.scan(docs), None, CFG)
+    assert templates.template_lines(learned, "valley.example") == {}     # 3/73 < 5%
+
+
+def test_copies_of_one_story_count_once():
+    docs = [page(TITLES[0]) for _ in range(5)]
+    learned = templates.learn(templates.scan(docs), None, CFG)
+    assert templates.template_lines(learned, "valley.example") == {}
+
+
+def test_digits_case_and_spaces_are_folded_in_keys():
+    a = page(TITLES[0], extra=("© 2023 Valley Post", FOOTER))
+    b = page(TITLES[1], extra=("©  2024 VALLEY POST", FOOTER))
+    c = page(TITLES[2], extra=("© 2025 Valley Post", FOOTER))
+    learned = templates.learn(templates.scan([a, b, c]), None, CFG)
+    assert "© 0000 valley post" in templates.template_lines(learned, "valley.example")
+
+
+def test_long_body_paragraphs_are_not_counted():
+    long_para = " ".join(["word"] * 60) + "."
+    short = [f"line {i}" for i in range(12)]
+    doc = Document.new("d", Origin("d"), paragraphs=[Paragraph(t) for t in
+                                                     short[:5] + [long_para] + short[5:]])
+    keys = templates.counted_keys(doc)
+    assert line_key(long_para) not in keys and line_key("line 0") in keys
+
+
+def test_counts_merge_across_batches_and_pickle():
+    parts = [templates.scan([page(t)]) for t in TITLES[:4]]
+    parts = [pickle.loads(pickle.dumps(p)) for p in parts]
+    total = templates.merge(parts + [None])
+    assert total.sites["valley.example"].docs == 4
+    learned = templates.learn(total, None, CFG)
+    assert line_key(FOOTER) in templates.template_lines(learned, "valley.example")
+
+
+def test_headlines_of_the_run_are_known():
+    learned = templates.learn(templates.scan([page(t) for t in TITLES[:2]]), None, CFG)
+    assert TITLES[0].casefold() in templates.known_headlines(learned)
+
+
+def test_save_load_round_trip_and_later_run_adds_counts(tmp_path):
+    first = templates.learn(templates.scan([page(t) for t in TITLES[:2]]), None, CFG)
+    assert templates.template_lines(first, "valley.example") == {}       # 2 docs: too few
+    path = templates.save(tmp_path, first)
+    assert path == tmp_path / "state" / "templates.json" and json.loads(path.read_text())
+    previous = templates.load(tmp_path)
+    assert previous["valley.example"]["docs"] == 2
+    second = templates.learn(templates.scan([page(TITLES[2])]), previous, CFG)
+    assert second["valley.example"]["docs"] == 3
+    assert line_key(MENU) in templates.template_lines(second, "valley.example")
+    assert TITLES[0].casefold() in templates.known_headlines(second)
+
+
+def test_missing_or_broken_store_is_empty(tmp_path):
+    assert templates.load(tmp_path) == {}
+    (tmp_path / "state").mkdir()
+    (tmp_path / "state" / "templates.json").write_text("{not json")
+    assert templates.load(tmp_path) == {}
+    (tmp_path / "state" / "templates.json").write_text(json.dumps({"format": 99}))
+    assert templates.load(tmp_path) == {}
+
+
+def test_summary_for_the_report():
+    learned = templates.learn(templates.scan([page(t) for t in TITLES]), None, CFG)
+    out = templates.summary(learned)
+    site = out["sites"]["valley.example"]
+    assert site["docs"] == 10 and site["template_lines"] >= 2
+    assert {"line", "share"} <= set(site["examples"][0])
+    assert out["headlines"] == 10
+    json.dumps(out)
+
+
+def test_site_falls_back_to_host_then_empty():
+    doc = Document.new("a", Origin("a", host="h.example"))
+    assert templates.site_of(doc) == "h.example"
+    assert templates.site_of(Document.new("b", Origin("b"))) == ""
