@@ -22,10 +22,12 @@ class ReadConfig(Section):
     max_decompressed_bytes: int = 200 * 1024 * 1024  # gzip bomb cap (per file)
     max_control_ratio: float = 0.10                  # "not text" above this share of control bytes
     # HTML extractor rules switched off: semantic_tag, class_vocab, aria_role, hidden,
-    # link_dense, timestamp, headline, orphan_heading, outside_content (off: keep the whole body)
+    # link_dense, timestamp, headline, orphan_heading, outside_content (off: keep the whole body),
+    # ld_json_body (off: never take the text from JSON-LD articleBody)
     html_disabled_rules: list[Literal["semantic_tag", "class_vocab", "aria_role", "hidden",
                                       "link_dense", "timestamp", "headline",
-                                      "orphan_heading", "outside_content"]] = Field(default_factory=list)
+                                      "orphan_heading", "outside_content",
+                                      "ld_json_body"]] = Field(default_factory=list)
 
 
 class UnicodeConfig(Section):

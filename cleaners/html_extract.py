@@ -150,7 +150,7 @@ class _Node:
     """One element. `order` is its index in the page's pre-order node list and `last` the
     index of its last descendant, so "is X inside Y" is a range test, never a walk."""
     __slots__ = ("tag", "parent", "children", "attrs", "order", "last", "flag", "chrome",
-                 "hint", "chars", "links", "mass", "score")
+                 "hint", "chars", "links", "mass", "score", "teasers", "records")
 
     def __init__(self, tag: str, parent: "_Node | None", attrs: dict[str, str], order: int):
         self.tag = tag
@@ -166,6 +166,8 @@ class _Node:
         self.links = 0                  # of which inside <a>
         self.mass = 0.0                 # article-like text in the subtree
         self.score = 0.0                # content-root score
+        self.teasers = 0                # headings in the subtree that are links (teaser cards)
+        self.records = 0                # text + short label items in the subtree (comments)
 
     def holds(self, other: "_Node") -> bool:
         return self.order <= other.order <= self.last
@@ -418,21 +420,43 @@ def _measure(nodes: list[_Node], disabled: frozenset[str]) -> list[tuple[_Node, 
             continue
         text = chars - own_links[i]
         block = nodes[i]
-        if text < MIN_BLOCK_TEXT or own_links[i] > 0.5 * chars or KIND_OF.get(block.tag) == "h":
-            continue        # short, link lists, or headings (they label text, they are not it)
+        if KIND_OF.get(block.tag) == "h":
+            if own_links[i] > 0.5 * chars:
+                block.teasers = 1   # a linked headline: a card pointing to another article
+            continue        # headings label text, they are not the text
+        if text < MIN_BLOCK_TEXT or own_links[i] > 0.5 * chars:
+            continue        # short, or a list of links
         block.mass = text
         good.append((block, float(text)))
         container = block.parent if block.tag in LEAF_BLOCKS and block.parent else block
         container.score += text
         if container.parent is not None:
             container.parent.score += text / 2
-    for node in reversed(nodes):
+    for node in reversed(nodes):    # children come before their parent in this order
+        if _is_record(node):
+            node.records += 1
         parent = node.parent
         if parent is not None:
             parent.chars += node.chars
             parent.links += node.links
             parent.mass += node.mass
+            parent.teasers += node.teasers
+            parent.records += node.records
     return good
+
+
+def _is_record(node: _Node) -> bool:
+    """A comment or listing item: a text block next to a short label that is not a paragraph
+    (user name, date, score). Article paragraphs are not wrapped with labels."""
+    has_text = has_label = False
+    for c in node.children:
+        if type(c) is not _Node or not c.chars:
+            continue
+        if c.mass:
+            has_text = True
+        elif c.chars < 60 and c.tag not in LEAF_BLOCKS:
+            has_label = True
+    return has_text and has_label
 
 
 def choose_roots(nodes: list[_Node], body: _Node, good: list[tuple[_Node, float]]) -> list[_Node]:
@@ -456,6 +480,10 @@ def _densest(nodes: list[_Node], body: _Node) -> _Node | None:
         score = node.score * (1.0 - density) * (node.hint or 1.0)
         if node.chrome:
             score *= 0.2
+        if node.teasers > 1:
+            score /= node.teasers   # a grid of linked headlines with summaries: teaser cards
+        if node.records > 2:
+            score /= node.records   # a thread of comments, each with its author label
         # ties go to the deeper node: the list is in pre-order, so keep the later one
         if score >= best_score:
             best, best_score = node, score
@@ -507,7 +535,7 @@ def _merge_siblings(best: _Node) -> list[_Node]:
         if sib is best:
             roots.append(sib)
             continue
-        if sib.chrome or not sib.mass:
+        if sib.chrome or not sib.mass or sib.teasers > 1 or sib.records > 2:
             continue
         density = sib.links / sib.chars if sib.chars else 1.0
         if density < 0.3 and (sib.mass >= 0.25 * best.mass or
@@ -519,9 +547,11 @@ def _merge_siblings(best: _Node) -> list[_Node]:
 # ---- pass 4: paragraphs ------------------------------------------------------------------
 @dataclass
 class Removed:
+    """Text the extractor left out (or, for `action` "flag", a decision worth logging)."""
     rule: str
     text: str
     note: str = ""
+    action: str = "remove"      # remove | to_metadata | flag
 
 
 class _Emitter:
@@ -869,7 +899,7 @@ def extract(html: str, disabled: frozenset[str] = frozenset()) -> Extracted:
         headline = None
     emitter = _Emitter(headline, disabled)
     if headline is not None:
-        emitter.removed.append(Removed("headline", subtree_text(headline, 500), "to title"))
+        emitter.removed.append(Removed("headline", subtree_text(headline, 500), "to title", "to_metadata"))
     for node in _outside(roots, body):
         if node is headline:
             continue
@@ -881,6 +911,8 @@ def extract(html: str, disabled: frozenset[str] = frozenset()) -> Extracted:
     paragraphs = emitter.paragraphs
     if "headline" not in disabled:
         paragraphs = _drop_headline_paragraph(paragraphs, title, emitter.removed)
+    if "ld_json_body" not in disabled:
+        paragraphs = _ld_json_body(paragraphs, ld, emitter.removed)
     return Extracted(
         paragraphs=paragraphs,
         title=title,
@@ -901,8 +933,24 @@ def _drop_headline_paragraph(paragraphs: list[Paragraph], title: str | None,
         return paragraphs
     for i, p in enumerate(paragraphs[:3]):
         if _norm_title(p.text) == key:
-            removed.append(Removed("headline", p.text, "to title"))
+            removed.append(Removed("headline", p.text, "to title", "to_metadata"))
             return paragraphs[:i] + paragraphs[i + 1:]
+    return paragraphs
+
+
+def _ld_json_body(paragraphs: list[Paragraph], ld: list[dict[str, Any]],
+                  removed: list[Removed]) -> list[Paragraph]:
+    """Script-rendered pages ship an empty body and the article in JSON-LD `articleBody`:
+    when the page gives (almost) nothing and JSON-LD gives much more, use JSON-LD."""
+    have = sum(len(p.text) for p in paragraphs)
+    for obj in ld[:3]:
+        text = obj.get("articleBody")
+        if isinstance(text, str) and len(text) >= 200 and len(text) > 3 * have:
+            lines = [_squash(line) for line in text.splitlines()]
+            removed.extend(Removed("ld_json_body", p.text, "page body replaced by JSON-LD articleBody")
+                           for p in paragraphs)
+            removed.append(Removed("ld_json_body", "", "article text taken from JSON-LD articleBody", "flag"))
+            return [Paragraph(line) for line in lines if line]
     return paragraphs
 
 

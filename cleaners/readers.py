@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 from cleaners import html_extract
 from cleaners.config import ReadConfig
 from cleaners.decode import NotText, decode_bytes
-from cleaners.document import REMOVE, TO_METADATA, Document, Origin, Paragraph, Reason
+from cleaners.document import Document, Origin, Reason
 
 STAGE = "read"
 
@@ -351,8 +351,7 @@ def _html_document(source: str, origin: Origin, html: str, cfg: ReadConfig,
                        title=fields.get("title") or page.title,
                        date=fields.get("date") or page.date, byline=page.byline)
     for removed in page.removed:
-        action = TO_METADATA if removed.rule == "headline" else REMOVE
-        doc.edit(html_extract.STAGE, removed.rule, action, before=removed.text, note=removed.note)
+        doc.edit(html_extract.STAGE, removed.rule, removed.action, before=removed.text, note=removed.note)
     if not doc.paragraphs:
         return _rejected(source, "no_text", "no article text in the HTML page "
                          f"({len(page.removed)} blocks of page chrome removed)", origin)

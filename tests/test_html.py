@@ -209,6 +209,42 @@ def test_split_body_is_held_whole():
     assert [t for t in texts if t.startswith("The committee")] == [f"{LONG} {i}" for i in range(4)]
 
 
+def test_teaser_grid_is_not_the_article():
+    cards = "".join(f"<div class='c'><h3><a href='/s{i}'>Another headline number {i}</a></h3>"
+                    f"<p>A summary of the other story, long enough to look like a paragraph of text {i}.</p></div>"
+                    for i in range(12))
+    html = page(f"<div class='a'><p>{LONG}</p><p>{LONG2}</p></div><div class='grid'>{cards}</div>")
+    assert body(html) == [LONG, LONG2]
+
+
+def test_unlabelled_comment_thread_longer_than_the_article_is_not_the_article():
+    comments = "".join(f"<li class='msg'><span class='u'>reader{i}</span><p>I have lived here for thirty "
+                       f"years and this bridge has always been a problem for everyone, {i}.</p></li>"
+                       for i in range(12))
+    html = page(f"<div class='main'><div class='txt'><p>{LONG}</p><p>{LONG2}</p><p>{LONG}</p></div></div>"
+                f"<div class='bottom-area'><ul class='thread'>{comments}</ul></div>")
+    assert body(html) == [LONG, LONG2, LONG]
+
+
+def test_article_with_plain_subheadings_is_still_the_article():
+    sections = "".join(f"<h3>Part {i}</h3><p>{LONG} ({i})</p>" for i in range(5))
+    html = page(f"<div class='a'>{sections}</div><div class='b'><p>{LONG2}</p></div>")
+    texts = body(html)
+    assert texts[:2] == ["Part 0", f"{LONG} (0)"] and len(texts) == 10
+
+
+def test_json_ld_article_body_used_only_when_the_page_has_no_text():
+    text = f"{LONG}\n\n{LONG2}"
+    ld = "<script type='application/ld+json'>" + json.dumps({"@type": "NewsArticle", "articleBody": text}) + "</script>"
+    got = H.extract(page("<div id='root'></div><nav>Home</nav>", ld))
+    assert [p.text for p in got.paragraphs] == [LONG, LONG2]
+    assert any(r.rule == "ld_json_body" and r.action == "flag" for r in got.removed)
+    with_text = H.extract(page(f"<article><p>{LONG}</p><h2>Next</h2><p>{LONG2}</p></article>", ld))
+    assert [p.text for p in with_text.paragraphs] == [LONG, "Next", LONG2]
+    off = H.extract(page("<div id='root'></div>", ld), disabled=frozenset({"ld_json_body"}))
+    assert off.paragraphs == []
+
+
 # ---- paragraphs and kinds -------------------------------------------------------------------
 def test_double_br_splits_paragraphs():
     html = page(f"<div>{LONG}<br><br>{LONG2}<br/><br/>Third part of the text, long enough to keep.</div>")
