@@ -44,6 +44,7 @@ UP = "A-Z\u00c0-\u00d6\u00d8-\u00de"
 class ParaInfo:
     kind: str
     english: bool          # the document is English: English-only rules may look here
+    lang: str | None = None
     # capitalised words the document uses mid-sentence again and again: a house style or a
     # defined term ("You" in a licence, "He" for God), not a translation slip
     house_style: frozenset[str] = frozenset()
@@ -54,6 +55,8 @@ class Rule:
     name: str
     find: Callable[[str, ParaInfo], list[Change]]
     english_only: bool = False
+    # word rules: in an English article, a paragraph quoted in another language is skipped
+    word_level: bool = False
 
 
 # ---- repeated_punct --------------------------------------------------------------------
@@ -71,13 +74,22 @@ def find_repeated_punct(text: str, info: ParaInfo) -> list[Change]:
         spaced = len(marks) < len(run)
         if (set(marks) == {"."} and len(marks) >= 3) or "..." in marks:
             continue  # an ellipsis, "..." or ". . ." (also after a comma: "1, 2, ...")
-        if not spaced and marks[0] == "." and marks != "..":
-            continue  # "etc.," "Inc.;": an abbreviation's period followed by a mark
+        if not spaced and marks[0] == "." and marks != ".." and _ends_abbreviation(text, m.start()):
+            continue  # "etc.," "Inc.;" "U.S.,": an abbreviation's period followed by a mark
         if marks == ".." and not spaced and not _plain_double_period(text, m.start(), m.end()):
             continue
         keep = _mark_to_keep(marks, text[m.end():m.end() + 3].lstrip(" \u00a0"))
         changes.append(Change(m.start(), m.end(), keep, "repeated_punct"))
     return changes
+
+
+def _ends_abbreviation(text: str, at: int) -> bool:
+    """Does the word just before `at` (a period) end an abbreviation or an initial?"""
+    token = _token_before(text, at)
+    if token.isdigit() or _DECIMAL.match(token):
+        return False        # "in 2023., He said", "$5.70.,": a number, not an abbreviation
+    return (len(token) <= 1 or "." in token or token.lower() in _abbreviations()
+            or not token[-1:].isalpha() or token.isupper())
 
 
 def _plain_double_period(text: str, start: int, end: int) -> bool:
@@ -101,20 +113,44 @@ def _mark_to_keep(marks: str, following: str) -> str:
 
 # ---- missing_space ---------------------------------------------------------------------
 # a sentence end glued to the next sentence's first word ("years.The", "said.“I")
-_MISSING_SPACE = re.compile(rf"([.!?])([”’)]?)(?=[“‘]?(?:[{UP}][{LOW}]|[AI] ))")
+_MISSING_SPACE = re.compile(rf"([.!?])([”’)]?)(?=[“‘]?(?:[{UP}][{LOW}]|[AI] |[{UP}]{{2,}}\b))")
+_DECIMAL = re.compile(r"^[$€£¥]?\d[\d,]*(?:\.\d+)?%?$")   # "$5.70", "3.5%": a number
+_ALL_CAPS = re.compile(rf"[{UP}]{{2}}")
 _GLUE_BEFORE = re.compile(rf"(?:[{LOW}0-9][{LOW}0-9]|[%)])$")   # what must precede the mark
+
+
+# a comma glued to the next word: "said,the" (letters both sides; never "1,000" or "a,b,c")
+_COMMA_GLUED = re.compile(rf"(?<=[{LOW}]{{2}}),(?=[{LOW}]{{2}})")
 
 
 def find_missing_space(text: str, info: ParaInfo) -> list[Change]:
     changes = []
+    if "," in text:
+        for m in _COMMA_GLUED.finditer(text):
+            if not _in_list_of_codes(text, m.start()):
+                changes.append(Change(m.start(), m.end(), ", ", "missing_space"))
     for m in _MISSING_SPACE.finditer(text):
         if not _GLUE_BEFORE.search(text, max(0, m.start() - 2), m.start()):
             continue  # "U.S.The", "J.R.Smith": capitals before the mark are initials
         token = _token_before(text, m.start())
-        if "." in token or token.lower() in _abbreviations():
+        if ("." in token and not _DECIMAL.match(token)) or token.lower() in _abbreviations():
             continue  # "e.g.The", "Ph.D.Thesis", "example.com.Next"
+        last = token.rsplit("-", 1)[-1]
+        if any(c.isupper() for c in last[1:]) or (_ALL_CAPS.match(text, m.end())
+                                                  and not token.islower()):
+            continue  # code: "StoreMode.MEMORY", "Fore.BLUE", "iPhone.Next"
         changes.append(Change(m.start(), m.end(), m.group(1) + m.group(2) + " ", "missing_space"))
     return changes
+
+
+def _in_list_of_codes(text: str, at: int) -> bool:
+    """"alpha,beta,gamma": a token with two or more glued commas is a list, not a slip."""
+    start, end = at, at
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    return text.count(",", start, end) > 1
 
 
 def _token_before(text: str, end: int) -> str:
@@ -131,11 +167,19 @@ _SPACE_BEFORE = re.compile(r"(?<=[\w”’)\]%])[ \u00a0]+([,.])(?=[ \u00a0]|$|[
 _SPACE_BEFORE_GLUED = re.compile(rf"(?<=[\w”’)\]%])[ \u00a0]+,(?=[{LOW}])")
 
 
+# English only: French sets a (thin) space before ; : ! ? by rule
+_SPACE_BEFORE_EN = re.compile(r"(?<=[A-Za-z”’)])[ \u00a0]+([;:!?])(?=[ \u00a0]|$|[”’\"])")
+
+
 def find_space_before_punct(text: str, info: ParaInfo) -> list[Change]:
+    changes = []
+    if info.english and (" ;" in text or " :" in text or " ?" in text or " !" in text):
+        changes += [Change(m.start(), m.end(), m.group(1), "space_before_punct")
+                    for m in _SPACE_BEFORE_EN.finditer(text)]
     if " ," not in text and " ." not in text and "\u00a0," not in text and "\u00a0." not in text:
-        return []
-    changes = [Change(m.start(), m.end(), m.group(1), "space_before_punct")
-               for m in _SPACE_BEFORE.finditer(text)]
+        return changes
+    changes += [Change(m.start(), m.end(), m.group(1), "space_before_punct")
+                for m in _SPACE_BEFORE.finditer(text)]
     changes += [Change(m.start(), m.end(), ", ", "space_before_punct")
                 for m in _SPACE_BEFORE_GLUED.finditer(text)]
     return changes
@@ -172,12 +216,17 @@ def find_dangling_open_quote(text: str, info: ParaInfo) -> list[Change]:
 
 
 # ---- repeated_word (English) -----------------------------------------------------------
-_REPEATED = re.compile(r"\b([A-Za-z]+)(\s+)(\1)\b(?![-'’])", re.IGNORECASE)
-_LETTER_RUNS = re.compile(r"[a-z]+")
+_REPEATED = re.compile(r"\b([^\W\d_]+)(\s+)(\1)\b(?![-'’])", re.IGNORECASE)
+_LETTER_RUNS = re.compile(r"[a-z\u00df-\u00ff]+")
 _SENTENCE_OPEN = re.compile(r"(?:^|[.!?:;“‘\"(\[]\s*)$")
 
 
 def find_repeated_word(text: str, info: ParaInfo) -> list[Change]:
+    """English: any doubled word but the legitimate doubles. Other languages: only the
+    listed function words (German "die die" or French "nous nous" can be right)."""
+    only = None if info.english else _always_slips().get(info.lang or "")
+    if not info.english and not only:
+        return []
     words = _LETTER_RUNS.findall(text.lower())   # cheap test: any word equal to the next?
     if not any(map(operator.eq, words, words[1:])):
         return []
@@ -189,7 +238,9 @@ def find_repeated_word(text: str, info: ParaInfo) -> list[Change]:
             return changes
         first, second = m.group(1), m.group(3)
         pos = m.start(3)  # "the the the": the second pair is seen too
-        if not second.islower() or first.lower() in _legit_doubles():
+        if not second.islower() or (only is not None and first.lower() not in only):
+            continue
+        if only is None and first.lower() in _legit_doubles():
             continue
         if not first.islower() and not _SENTENCE_OPEN.search(text[max(0, m.start() - 3):m.start()]):
             continue  # "Bora Bora"-like capitalised pair in mid-sentence: a name
@@ -225,9 +276,13 @@ def _pronoun_context_ok(text: str, at: int) -> bool:
         return len(before) >= 2 and not before[-2].isspace()
     if not _LOWER_END.search(before):
         return False  # after a sentence end, colon, quote, dash, digit...
-    prev = _token_before_raw(before)
-    # previous word capitalised ("Premier He said") or opening a quote: leave it
-    return prev[:1].islower() or (prev.isalpha() and _opens_sentence(before, prev))
+    raw = _token_before_raw(before)
+    prev = raw.lstrip("“‘\"([")
+    if prev[:1].islower():
+        return True
+    # a capitalised previous word must be the first of its sentence or quote ("What They
+    # found", "“What This shows"); otherwise it may be a name or title ("Premier He said")
+    return prev.isalpha() and (prev != raw or _opens_sentence(before, raw))
 
 
 def house_style(paragraphs: list[str]) -> frozenset[str]:
@@ -280,8 +335,8 @@ RULES: list[Rule] = [
     Rule("space_before_punct", find_space_before_punct),
     Rule("stray_quote", find_stray_quote),
     Rule("dangling_open_quote", find_dangling_open_quote),
-    Rule("repeated_word", find_repeated_word, english_only=True),
-    Rule("capital_pronoun", find_capital_pronoun, english_only=True),
+    Rule("repeated_word", find_repeated_word, word_level=True),   # per language inside
+    Rule("capital_pronoun", find_capital_pronoun, english_only=True, word_level=True),
 ]
 
 
@@ -296,7 +351,7 @@ def apply(doc: Document, ctx) -> None:
     for i, para in enumerate(doc.paragraphs):
         if para.kind == "pre" or looks_like_code(para.text):
             continue  # code and preformatted text are never touched
-        repair_paragraph(doc, i, ParaInfo(para.kind, english, style), disabled)
+        repair_paragraph(doc, i, ParaInfo(para.kind, english, lang, style), disabled)
         if "unbalanced_bracket" not in disabled:
             problem = bracket_problem(para.text)
             if problem:
@@ -316,7 +371,7 @@ def repair_paragraph(doc: Document, i: int, info: ParaInfo, disabled: set[str]) 
                 continue
             text = doc.paragraphs[i].text
             changes = rule.find(text, info)
-            if changes and rule.english_only:
+            if changes and rule.word_level and info.english:
                 if own_english is None:
                     own_english = paragraph_is_english(text)
                 if not own_english:
@@ -353,6 +408,12 @@ def _reverent_context() -> tuple[str, ...]:
 @lru_cache(maxsize=None)
 def _legit_doubles() -> frozenset[str]:
     return frozenset(load_toml("artifacts.toml")["repeated_word"]["legit"])
+
+
+@lru_cache(maxsize=None)
+def _always_slips() -> dict[str, frozenset[str]]:
+    table = load_toml("artifacts.toml")["repeated_word"]["always_slips"]
+    return {lang: frozenset(words) for lang, words in table.items()}
 
 
 @lru_cache(maxsize=None)

@@ -50,7 +50,9 @@ _FTFY_RULES = {
     "decode_inconsistent_utf8": "inconsistent_utf8",
 }
 # Line-break characters are ours (odd_space): ftfy would turn them into "\n" inside a paragraph.
-_FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False)
+# Paragraphs are text already taken out of any HTML, so entities are unescaped even next to a
+# "<" (ftfy's "auto" mode would leave "a < b &amp; c" alone, guessing it is HTML source).
+_FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, unescape_html=True)
 # In program text only the encoding is repaired: "&#39;" or a full-width "（" may be meant there.
 _FTFY_CODE_CONFIG = _FTFY_CONFIG._replace(unescape_html=False, fix_character_width=False,
                                           fix_latin_ligatures=False)

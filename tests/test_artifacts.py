@@ -63,6 +63,9 @@ def test_repeated_punct_positive():
     assert fix("It rained. , and the match went on.") == "It rained, and the match went on."
     assert fix("Prices rose to $4.10. . Buyers complained.") == "Prices rose to $4.10. Buyers complained."
     assert fix("The deal was signed.. Both sides agreed.") == "The deal was signed. Both sides agreed."
+    assert fix("It ended on May 2, 2023., He left.") == "It ended on May 2, 2023. He left."
+    assert fix("He said in a statement., “They will know.”") == \
+        "He said in a statement. “They will know.”"
 
 
 def test_repeated_punct_negative():
@@ -81,13 +84,26 @@ def test_missing_space_positive():
     assert fix("The mill was the hardest hit.A worker said so.") == \
         "The mill was the hardest hit. A worker said so."
     assert fix("Was it fair?Nobody knew.") == "Was it fair? Nobody knew."
+    assert fix("Prices rose to $5.70.Several buyers left.") == "Prices rose to $5.70. Several buyers left."
+    assert fix("It covers foreign affairs.NATO said so.") == "It covers foreign affairs. NATO said so."
+    assert fix("They fled Nagorno-Karabakh.However, some stayed.") == \
+        "They fled Nagorno-Karabakh. However, some stayed."
+    assert fix("It exceeds 95%., The trust said.") == "It exceeds 95%. The trust said."
+
+
+def test_missing_space_after_comma():
+    assert fix("The minister said,the plan would wait.") == "The minister said, the plan would wait."
+    for s in ["It cost 1,000 euros.", "Set tags to news,world,europe for the feed.",
+              "Coordinates 45,7 and 12,3 were given."]:
+        assert_unchanged(s)
 
 
 def test_missing_space_negative():
     for s in ["Officials in the U.S.The plan", "Growth was 3.5 percent.", "See example.com for details.",
               "Write to press@Example.Org today.", "Visit https://news.example.org/World.Html now.",
               "Use e.g.The sample.", "J.R.R. Tolkien wrote it.", "The Ph.D.Thesis was late.",
-              "Read www.Example.com/Path.Name today."]:
+              "Read www.Example.com/Path.Name today.", "Set PersistentStoreMode.MEMORY first.",
+              "Print Fore.BLUE text."]:
         assert_unchanged(s)
 
 
@@ -96,6 +112,15 @@ def test_space_before_punct_positive():
     assert fix("The village , which was empty, burned.") == "The village, which was empty, burned."
     assert fix("It was over .") == "It was over."
     assert fix("They met ,then left.") == "They met, then left."
+
+
+def test_space_before_colon_semicolon_question_in_english_only():
+    assert fix("The reason was simple : money.") == "The reason was simple: money."
+    assert fix("Who pays ? Nobody knows ; nobody asks.") == "Who pays? Nobody knows; nobody asks."
+    french = ("Le ministre a demandé : « Qui paiera ? » et la réponse est venue ; les syndicats "
+              "ne sont pas d’accord avec la réforme selon une source proche du dossier.")
+    doc = run([french])
+    assert doc.paragraphs[0].text == french and repairs(doc) == []
 
 
 def test_space_before_punct_negative():
@@ -136,13 +161,23 @@ def test_repeated_word_positive():
     assert fix("She went to to the market.") == "She went to the market."
     assert fix("The the plan failed.") == "The plan failed."
     assert fix("a a a test") == "a test"
+    assert fix("The road is is closed.") == "The road is closed."
+    assert fix("What is is the role of the court?") == "What is the role of the court?"
 
 
 def test_repeated_word_negative():
-    for s in ["He had had enough.", "She said that that was wrong.", "He gave her her book.",
-              "What it is is a mess.", "They toured Bora Bora and Walla Walla.",
+    for s in ["He had had enough.", "She said that that was wrong.", "He gave her her book.", "They toured Bora Bora and Walla Walla.",
               "The band Duran Duran played.", "An in in-depth report."]:
         assert_unchanged(s)
+
+
+def test_repeated_function_word_in_other_languages():
+    spanish = ("El servicio volvió a a funcionar este sábado, según la empresa, y los usuarios "
+               "de la ciudad pudieron usar el tren de nuevo.")
+    german = ("Die Gäste kamen an an die Küste, und die Hotels waren in diesem Sommer voll, "
+              "sagte der Verband mit Blick auf die Zahlen.")
+    assert run([spanish]).paragraphs[0].text == spanish.replace("a a ", "a ", 1)
+    assert run([german]).paragraphs[0].text == german.replace("an an", "an", 1)
 
 
 def test_repeated_word_is_english_only():
@@ -162,6 +197,7 @@ def test_capital_pronoun_positive():
         "The ally – last month’s new it failed to act."
     assert fix("However, They refused to sign.") == "However, they refused to sign."
     assert fix("What They found was a ruin.") == "What they found was a ruin."
+    assert fix("He said: “What This shows is fear.”") == "He said: “What this shows is fear.”"
     assert fix("Then the mayor said It’s time to go.") == "Then the mayor said it’s time to go."
 
 
