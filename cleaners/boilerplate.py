@@ -48,9 +48,18 @@ class Family:
     terminator: bool
     list_head: bool
     regexes: tuple[re.Pattern, ...]
+    end: re.Pattern | None = None                 # matched at the end of the line
+    requires: tuple[str, ...] = ()                # one must be in the lower-cased line
 
-    def matches(self, text: str, words: int) -> bool:
-        return words <= self.max_words and any(r.fullmatch(text) for r in self.regexes)
+    def matches(self, text: str, words: int, low: str | None = None) -> bool:
+        if words > self.max_words:
+            return False
+        if self.requires:
+            low = text.casefold() if low is None else low
+            if not any(r in low for r in self.requires):
+                return False
+        return (any(r.fullmatch(text) for r in self.regexes)
+                or (self.end is not None and self.end.search(text) is not None))
 
 
 def _compile(spec: dict[str, Any]) -> tuple[re.Pattern, ...]:
@@ -62,6 +71,11 @@ def _compile(spec: dict[str, Any]) -> tuple[re.Pattern, ...]:
     return tuple(out)
 
 
+def _compile_end(spec: dict[str, Any]) -> re.Pattern | None:
+    pats = spec.get("patterns_end")
+    return re.compile("(?:" + "|".join(f"(?:{p})" for p in pats) + r")\Z", re.I | re.S) if pats else None
+
+
 @lru_cache(maxsize=None)
 def catalogue() -> tuple[Family, ...]:
     """The rule families in matching order (patterns/boilerplate.toml)."""
@@ -71,7 +85,8 @@ def catalogue() -> tuple[Family, ...]:
         spec = data[name]
         fams.append(Family(name, spec.get("note", ""), int(spec.get("max_words", 12)),
                            bool(spec.get("in_body", False)), bool(spec.get("terminator", False)),
-                           bool(spec.get("list_head", False)), _compile(spec)))
+                           bool(spec.get("list_head", False)), _compile(spec), _compile_end(spec),
+                           tuple(spec.get("requires", ()))))
     return tuple(fams)
 
 
@@ -96,9 +111,10 @@ def all_family_names() -> list[str]:
 
 
 # ---- text normalisation ----------------------------------------------------------------
-_WS = re.compile(r"\s+")
-_APOS = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
-_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "’": "'", "‘": "'"})
+# str.translate with a dict walks every character in Python objects; a handful of
+# str.replace calls is several times faster on article-length text
+_APOS = (("’", "'"), ("‘", "'"), ("`", "'"), ("´", "'"))
+_QUOTES = (("“", '"'), ("”", '"'), ("„", '"'), ("«", '"'), ("»", '"')) + _APOS[:2]
 _DIGITS = re.compile(r"\d")
 _TERMINAL = re.compile(r"[.!?…。！？]['\"”’»)\]]*$")
 _OPEN_Q = "\"'“‘„«‹"
@@ -108,15 +124,22 @@ _URL = re.compile(r"\[[^\]]*\]\((?:https?://|www\.)[^)]*\)|(?:https?://|www\.)\S
 _LETTER_OR_DIGIT = re.compile(r"[^\W_]")
 
 
+def _swap(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    for a, b in pairs:
+        if a in text:
+            text = text.replace(a, b)
+    return text
+
+
 def fold(text: str) -> str:
     """Whitespace folded, apostrophes straight: the form patterns are matched against."""
-    return _WS.sub(" ", text.translate(_APOS)).strip()
+    return " ".join(_swap(text, _APOS).split())
 
 
 def line_key(text: str) -> str:
     """Key of a line for repetition across documents: casefold, digits -> 0, quotes straight,
     whitespace folded, a final period dropped (a headline is the same with or without it)."""
-    key = _WS.sub(" ", _DIGITS.sub("0", text.translate(_QUOTES).casefold())).strip()
+    key = " ".join(_DIGITS.sub("0", _swap(text, _QUOTES).casefold()).split())
     return key[:-1].rstrip() if key.endswith(".") else key
 
 
@@ -129,6 +152,8 @@ def is_quoted(text: str) -> bool:
 def is_sentence(text: str) -> bool:
     return bool(_TERMINAL.search(text.rstrip()))
 
+
+KEYED_WORDS = 80   # templates.EDGE_WORDS: no longer line is ever counted or compared
 
 # ---- line features ---------------------------------------------------------------------
 @dataclass
@@ -152,8 +177,9 @@ class Line:
 def match_family(text: str, words: int, disabled: frozenset[str] = frozenset()) -> str | None:
     """Name of the first family whose pattern matches the whole (folded) line, else None."""
     folded = fold(text)
+    low = folded.casefold()
     for fam in catalogue():
-        if fam.name not in disabled and fam.matches(folded, words):
+        if fam.name not in disabled and fam.matches(folded, words, low):
             return fam.name
     shape = shape_family(folded, words)
     return shape if shape not in disabled else None
@@ -201,7 +227,8 @@ def describe(doc: Document, disabled: frozenset[str] = frozenset()) -> list[Line
     for i, p in enumerate(doc.paragraphs):
         text = p.text.strip()
         words = len(text.split())
-        ln = Line(i, text, p.kind, words, line_key(text))
+        # keys matter only for lines short enough to be template, headline or title
+        ln = Line(i, text, p.kind, words, line_key(text) if words <= KEYED_WORDS else "")
         ln.sentence = is_sentence(text)
         ln.quoted = is_quoted(text)
         ln.question = text.rstrip(_CLOSE_Q + " ").endswith("?") and words <= 30

@@ -196,6 +196,7 @@ class Header:
     dates: dict[int, str] = field(default_factory=dict)
     bylines: dict[int, str] = field(default_factory=dict)
     first_body: int | None = None
+    headlines: list[int] = field(default_factory=list)      # every headline-shaped line
 
 
 def read_header(doc: Document, template: dict[str, float] | None = None,
@@ -225,8 +226,10 @@ def read_header(doc: Document, template: dict[str, float] | None = None,
         if (words <= 120 and boilerplate.match_family(text, words, disabled)) or (
                 template and key in template):
             continue
-        if h.title is None and not doc.title and i + 1 < len(paras) and title_shaped(text, p.kind):
-            h.title = i
+        if i + 1 < len(paras) and title_shaped(text, p.kind):
+            h.headlines.append(i)
+            if h.title is None and not doc.title:
+                h.title = i
             continue
         prose = boilerplate.is_sentence(text) and words >= 12 or words >= 25
         if prose:
@@ -235,17 +238,26 @@ def read_header(doc: Document, template: dict[str, float] | None = None,
     return h
 
 
+def headline_keys(doc: Document, limit: int = 2) -> list[str]:
+    """Keys of the document's headline candidates, best first: the HTML title, then the
+    headline-shaped lines of the header (an unknown menu label may come before the title;
+    recording both costs nothing, a body line equal to either is a pasted link)."""
+    keys = [boilerplate.line_key(doc.title)] if doc.title else []
+    h = read_header(doc)
+    for i in h.headlines:
+        text = doc.paragraphs[i].text
+        if i == 0 and h.glued_date:
+            text = text[h.glued_date[1]:]
+        key = boilerplate.line_key(text)
+        if key not in keys:
+            keys.append(key)
+    return keys[:limit]
+
+
 def headline_key(doc: Document) -> str | None:
     """Key of the document's headline (HTML title, else the title line found in the text)."""
-    if doc.title:
-        return boilerplate.line_key(doc.title)
-    h = read_header(doc)
-    if h.title is None:
-        return None
-    text = doc.paragraphs[h.title].text
-    if h.title == 0 and h.glued_date:
-        text = text[h.glued_date[1]:]
-    return boilerplate.line_key(text)
+    keys = headline_keys(doc, 1)
+    return keys[0] if keys else None
 
 
 # ---- the stage ---------------------------------------------------------------------------

@@ -113,10 +113,10 @@ def scan(docs: Iterable[Document]) -> TemplateCounts:
     for doc in docs:
         site = counts.sites.setdefault(site_of(doc), SiteCounts())
         site.docs += 1
-        headline = metadata.headline_key(doc)
-        if headline:
-            counts.headlines[headline] = counts.headlines.get(headline, 0) + 1
-        story = story_of(doc, headline)
+        heads = metadata.headline_keys(doc)
+        for key in heads:
+            counts.headlines[key] = counts.headlines.get(key, 0) + 1
+        story = story_of(doc, heads[0] if heads else None)
         for key in counted_keys(doc):
             site.add(key, story)
     return counts

@@ -90,6 +90,8 @@ POSITIVE = [
     ("cookie", "head", "We use cookies to give you the best experience on our website. "
                        "By continuing you agree to our cookie policy."),
     ("cookie", "head", "Wir verwenden Cookies, um Ihnen das beste Erlebnis zu bieten."),
+    ("cookie", "head", "We value your privacy. We and our partners store and access information "
+                       "on your device to measure audiences."),
     ("ad_label", "mid", "Story continues below advertisement"),
     ("ad_label", "mid", "Anzeige"),
     ("ad_label", "mid", "Publicidad"),
@@ -98,6 +100,7 @@ POSITIVE = [
     ("inline_related", "mid", "Leggi anche: Il porto riapre dopo la tempesta"),
     ("inline_related", "mid", "Leia também: Pescadores pedem apoio ao governo"),
     ("inline_related", "mid", "Lees ook: Gemeente stemt in met nieuwe pier"),
+    ("inline_related", "mid", "WATCH: Moment the old pier gave way in the storm"),
     ("caption", "mid", "(Photo: Jan Berg/Reuters)"),
     ("caption", "mid", "Photograph: Harbour Gazette archive"),
     ("caption", "mid", "The pier after the storm in January. (Image Credit: Coastguard)"),
@@ -187,6 +190,8 @@ NEGATIVE = [
                    "month."]),
     ("bare_headline", ["The skipper will face the harbour board on Friday."]),
     ("bare_headline", ["No injuries were reported."]),
+    ("inline_related", ["FULL TIME: Rovers 2 United 1"]),
+    ("ad_label", ["Harbour Rovers 2 Millbrook United 1", "Attendance: 18,412"]),
 ]
 
 
@@ -292,10 +297,10 @@ def learned_from(docs_paragraphs: list[list[str]], cfg: Config | None = None) ->
     return templates.learn(templates.scan(docs), None, cfg.boilerplate)
 
 
-def other_story(title: str, extra: list[str] = ()) -> list[str]:
+def other_story(title: str, extra: list[str] = (), after: list[str] = ()) -> list[str]:
     return [title, *extra,
             f"A long paragraph about {title.lower()} that is written as prose, with enough "
-            "words to be the body of an article and to end with a full stop."]
+            "words to be the body of an article and to end with a full stop.", *after]
 
 
 def test_other_articles_headline_with_any_label_goes():
@@ -316,7 +321,7 @@ def test_other_headline_inside_a_sentence_survives():
 
 def test_site_template_line_goes_everywhere_on_that_site():
     label = "Harbour Gazette — news for the west coast"
-    stories = [other_story(t, [label]) for t in OTHER_TITLES]
+    stories = [other_story(t, after=[label]) for t in OTHER_TITLES]
     learned = learned_from(stories + [other_story("A fourth story about the ferry")])
     doc = clean(article(mid=[label]), learned=learned)
     assert removed(doc).get(label) == "boilerplate.template"
