@@ -152,8 +152,9 @@ def _jsonl_ranges(path: Path, rel: str, target: int) -> list[WorkItem]:
     except OSError:
         return [WorkItem(rel)]
     head = _read_head(path)
-    if len(offsets) <= target or head.startswith((b"\xff\xfe", b"\xfe\xff")) or _is_binary(head):
-        return [WorkItem(rel, units=max(1, len(offsets)))]
+    if (len(offsets) <= target or head.startswith((b"\xff\xfe", b"\xfe\xff")) or _is_binary(head)
+            or not _has_text(str(path))):
+        return [WorkItem(rel, units=max(1, len(offsets)))]   # whole-file checks apply
     return [WorkItem(rel, start, min(start + target - 1, len(offsets)),
                      units=min(target, len(offsets) - start + 1))
             for start in range(1, len(offsets) + 1, target)]
@@ -193,6 +194,14 @@ def _line_offsets_cached(path: str, size: int, mtime_ns: int) -> tuple[int, ...]
     if offsets[-1] == pos:
         offsets.pop()       # the file ends with a newline: no line starts there
     return tuple(offsets)
+
+
+def _has_text(path: str) -> bool:
+    with open(path, "rb") as fh:
+        while chunk := fh.read(_CHUNK):
+            if chunk.strip():
+                return True
+    return False
 
 
 def _line_offsets(path: str) -> tuple[int, ...]:

@@ -357,3 +357,22 @@ def test_extraction_is_fast_enough():
         H.extract(html)
     per_page = (time.process_time() - started) / 20
     assert per_page < 0.05      # ~4 ms here; generous so a loaded machine does not fail it
+
+
+# ---- property: any markup soup is extracted without an exception --------------------------
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_PIECES = st.sampled_from(["<p>", "</p>", "<div class='widget'>", "<div class='article-body'>", "</div>",
+                           "<br>", "<br><br>", "<h1>", "</h1>", "<li>", "<ul>", "</ul>", "<a href=x>", "</a>",
+                           "<script>", "</script>", "<nav>", "</nav>", "<table><tr><td>", "<time datetime='2020-01-02'>",
+                           "<pre>", "</pre>", "&amp;", "&#x0;", "<", ">", "<!--", "-->", "\x00", "<title>",
+                           "<meta property='og:title' content='T'>", "<script type='application/ld+json'>{",
+                           LONG, "word ", "\n"])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.one_of(_PIECES, st.text(max_size=20)), max_size=80).map("".join))
+def test_markup_soup_never_raises(html):
+    got = H.extract(html)
+    assert all(isinstance(p.text, str) and p.text.strip() for p in got.paragraphs)
+    assert all(p.kind in ("p", "h", "li", "caption", "quote", "pre") for p in got.paragraphs)

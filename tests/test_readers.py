@@ -92,6 +92,12 @@ def test_large_jsonl_cut_into_line_ranges_every_line_once(tmp_path):
     assert docs[-1].raw_text.startswith("record 250")
 
 
+def test_blank_jsonl_is_one_rejected_unit_however_long(tmp_path):
+    (tmp_path / "blank.jsonl").write_text("\n" * 1000)
+    units = read_all(tmp_path, target=10)
+    assert [reason(u) for u in units] == ["read.blank_file: blank file: no records"]
+
+
 def test_small_jsonl_and_other_files_are_one_item(tmp_path):
     (tmp_path / "feed.jsonl").write_text("\n".join(json.dumps({"text": "x"}) for _ in range(5)) + "\n")
     (tmp_path / "a.txt").write_text("x")
@@ -402,3 +408,46 @@ def test_reading_txt_is_fast(tmp_path):
     units = read_all(tmp_path)
     per_doc = (time.process_time() - started) / len(units)
     assert len(units) == 200 and per_doc < 0.002     # > 500 docs/s even on a loaded machine
+
+
+# ---- property: whatever the bytes, one unit per file / per non-blank line ------------------
+from hypothesis import HealthCheck, given, settings, strategies as st  # noqa: E402
+
+_TAGS = st.sampled_from(["<p>", "</p>", "<div class='ad'>", "</div>", "<br>", "<h1>", "</h1>", "<li>",
+                         "<script>", "</script>", "<nav>", "<table><tr><td>", "&amp;", "&#0;", "<", ">",
+                         "<!--", "-->", "<![CDATA[", "\x00", "\ufeff", "é", "\n\n"])
+_HTMLISH = st.lists(st.one_of(_TAGS, st.text(max_size=30)), max_size=60).map("".join)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.one_of(st.binary(max_size=3000), _HTMLISH.map(lambda s: s.encode("utf-8", "surrogatepass"))),
+       name=st.sampled_from(["a.txt", "a.html", "a.json", "a.txt.gz", "a.bin"]))
+def test_any_bytes_give_exactly_one_unit(tmp_path, data, name):
+    for old in tmp_path.iterdir():
+        old.unlink()
+    if name.endswith(".gz"):
+        data = gzip.compress(data)
+    (tmp_path / name).write_bytes(data)
+    units = read_all(tmp_path)
+    if name.endswith(".json") and len(units) != 1:
+        assert all(u.source.startswith(name + "#") for u in units)   # a list, or JSON lines
+    else:
+        assert [u.source for u in units] == [name]
+    for u in units:
+        assert isinstance(u, Document) or (isinstance(u, readers.Rejected) and u.reasons)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=st.lists(st.one_of(st.binary(max_size=80), st.builds(lambda t: json.dumps({"text": t}).encode(), st.text())),
+                      max_size=30))
+def test_any_jsonl_gives_one_unit_per_non_blank_line(tmp_path, lines):
+    for old in tmp_path.iterdir():
+        old.unlink()
+    lines = [line.replace(b"\n", b" ") for line in lines]
+    (tmp_path / "f.jsonl").write_bytes(b"\n".join(lines))
+    units = read_all(tmp_path, target=7)
+    expected = [f"f.jsonl#{i}" for i, line in enumerate(lines, 1) if line.strip()]
+    if not expected or (units and units[0].source == "f.jsonl"):   # a blank or binary file
+        assert len(units) == 1 and units[0].source == "f.jsonl" and isinstance(units[0], readers.Rejected)
+    else:
+        assert [u.source for u in units] == expected
