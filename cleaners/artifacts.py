@@ -88,8 +88,13 @@ def _ends_abbreviation(text: str, at: int) -> bool:
     token = _token_before(text, at)
     if token.isdigit() or _DECIMAL.match(token):
         return False        # "in 2023., He said", "$5.70.,": a number, not an abbreviation
-    return (len(token) <= 1 or "." in token or token.lower() in _abbreviations()
-            or not token[-1:].isalpha() or token.isupper())
+    if len(token) <= 1 or "." in token or token.lower() in _abbreviations():
+        return True
+    if not token.isalpha() or token.isupper():
+        return True
+    # a lowercase word of 4+ letters ("statement.,") or a capitalised one of 5+ ("Europe.,") is
+    # a word; shorter ones may be abbreviations we do not list
+    return len(token) < (4 if token.islower() else 5)
 
 
 def _plain_double_period(text: str, start: int, end: int) -> bool:

@@ -78,7 +78,8 @@ def split_sentences(text: str, para: int = 0) -> list[Sentence]:
 
 def _is_sentence_end(text: str, m: re.Match) -> bool:
     if m.group(1) != ".":
-        return True
+        # "“Why now?” he asked", "Yahoo! reported": a lowercase word goes on the sentence
+        return not text[m.end():].lstrip()[:1].islower()
     token = text[:m.start()].rsplit(None, 1)[-1] if text[:m.start()].strip() else ""
     token = token.lstrip(_OPEN_QUOTES + "([").lower()
     nxt = text[m.end():].lstrip()[:1]

@@ -56,6 +56,9 @@ _FTFY_CONFIG = ftfy.TextFixerConfig(uncurl_quotes=False, fix_line_breaks=False, 
 # In program text only the encoding is repaired: "&#39;" or a full-width "（" may be meant there.
 _FTFY_CODE_CONFIG = _FTFY_CONFIG._replace(unescape_html=False, fix_character_width=False,
                                           fix_latin_ligatures=False)
+# Chinese, Japanese and Korean text sets its punctuation full width ("日期：", "（注）") on purpose.
+_FTFY_CJK_CONFIG = _FTFY_CONFIG._replace(fix_character_width=False)
+_CJK = re.compile(r"[぀-ヿ㐀-䶿一-鿿가-힯]")
 
 # Always invisible junk inside running text.
 _INVISIBLE = re.compile(r"[\u200b\u00ad\ufeff\u2060-\u2064\u180e]"
@@ -106,8 +109,14 @@ def fix_paragraph(doc: Document, i: int, cfg, keep_spacing: bool = False) -> Non
 
 
 def _fix_once(doc: Document, i: int, cfg, keep_spacing: bool) -> None:
-    code = keep_spacing or looks_like_code(doc.paragraphs[i].text)
-    run_ftfy(doc, i, _FTFY_CODE_CONFIG if code else _FTFY_CONFIG)
+    text = doc.paragraphs[i].text
+    if keep_spacing or looks_like_code(text):
+        config = _FTFY_CODE_CONFIG
+    elif _CJK.search(text):
+        config = _FTFY_CJK_CONFIG
+    else:
+        config = _FTFY_CONFIG
+    run_ftfy(doc, i, config)
     text = doc.paragraphs[i].text
     protected = protected_spans(text)
     changes = [Change(m.start(), m.end(), "", "invisible_char") for m in _INVISIBLE.finditer(text)]

@@ -59,6 +59,7 @@ def test_lower_start_after_full_stop():
     assert "lower_start" in features_of("They do their duty. are acting according to plan.")
     assert "lower_start" not in features_of("They waited... and waited. Then it rained.")
     assert "lower_start" not in features_of("He bought an iPhone. iPhones are costly.")
+    assert "lower_start" not in features_of("“Why now?” he asked. “Stop!” she said.")
 
 
 def test_orphan_scrap_after_sentence_end():

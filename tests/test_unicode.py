@@ -112,6 +112,12 @@ def test_entities_in_code_paragraphs_are_kept():
     assert texts(run([text])) == [text]
 
 
+def test_full_width_forms_fixed_in_latin_text_but_kept_in_cjk_text():
+    doc = run(["The ＦＩＦＡ vote", "日期：2020年12月28日（星期一）"])
+    assert texts(doc) == ["The FIFA vote", "日期：2020年12月28日（星期一）"]
+    assert rules(doc) == ["unicode.char_width"]
+
+
 def test_control_characters_and_bom_are_removed():
     doc = run(["\ufeffThe\x07 vote is in."])
     assert texts(doc) == ["The vote is in."]
