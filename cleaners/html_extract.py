@@ -511,9 +511,11 @@ def _cluster_root(nodes: list[_Node], body: _Node, best: _Node,
         return best
     main = max(by_pattern, key=by_pattern.__getitem__)
     mass = [0.0] * len(nodes)
+    members: set[int] = set()
     for block, weight in good:
         if body.holds(block) and _signature(block) == main and (best.holds(block) or not block.chrome):
             mass[block.order] = weight
+            members.add(block.order)
     for node in reversed(nodes[body.order + 1:body.last + 1]):
         if mass[node.order]:
             mass[node.parent.order] += mass[node.order]
@@ -521,8 +523,8 @@ def _cluster_root(nodes: list[_Node], body: _Node, best: _Node,
     node = body
     while True:
         nxt = next((c for c in node.children if type(c) is _Node and mass[c.order] >= 0.85 * total), None)
-        if nxt is None:
-            return node
+        if nxt is None or (nxt.order in members and nxt.tag in LEAF_BLOCKS):
+            return node     # the root holds the paragraphs; it is never one <p> itself
         node = nxt
 
 
@@ -645,7 +647,7 @@ class _Emitter:
                 continue
             if tag in BLOCK_TAGS:
                 self.flush()
-            kind = KIND_OF.get(tag, kind)
+            kind = KIND_OF.get(tag) or ("caption" if _caption_class(node.attrs.get("class")) else kind)
             in_link = in_link or tag == "a"
             in_time = in_time or tag == "time"
             stack.append((_END, node))
@@ -660,6 +662,12 @@ class _Emitter:
 
 
 _END = object()
+
+
+@lru_cache(maxsize=4096)
+def _caption_class(classes: str | None) -> bool:
+    """<p class="wp-caption-text">, <div class="image-caption">: a caption without <figcaption>."""
+    return bool(classes) and any(" caption " in name_tokens(c) for c in classes.split())
 
 
 def _outside(roots: list[_Node], top: _Node) -> list[_Node]:

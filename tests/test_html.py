@@ -261,6 +261,13 @@ def test_kinds():
                    ("quote", "Quoted words"), ("pre", "code  line\n  second"), ("p", LONG2)]
 
 
+def test_caption_by_class_name():
+    html = page(f"<div><p>{LONG}</p><div class='wp-caption'><img src='x'><p class='wp-caption-text'>"
+                f"Divers at the wreck site</p></div><p class='captioned-quote'>{LONG2}</p></div>")
+    got = [(p.kind, p.text) for p in H.extract(html).paragraphs]
+    assert got == [("p", LONG), ("caption", "Divers at the wreck site"), ("p", LONG2)]
+
+
 def test_table_rows_become_paragraphs():
     html = page(f"<div><p>{LONG}</p><table><tr><th>Team</th><th>Points</th></tr>"
                 f"<tr><td>Rovers</td><td>12</td></tr></table><p>{LONG2}</p></div>")
