@@ -2,22 +2,25 @@
 
 How it works, in four passes over a light tree of our own:
 
-1. Parse with lxml's HTML parser (libxml2, the parser beautifulsoup4's "lxml" builder drives)
-   through a parser *target*: libxml2 streams start/end/data events and we build a small tree
-   of `_Node`s. Two reasons not to build a BeautifulSoup or lxml tree: speed (bs4 parses a
-   50 KB page at ~35 pages/s on these machines, far below the 150/s budget, the target does
-   ~600/s) and depth (lxml's own tree builder silently drops everything nested deeper than
-   256 levels; the event stream does not). Scripts, styles, forms controls, iframes, svg
-   never become nodes: their text cannot reach the output. Every later pass is iterative, so
-   a page nested 5,000 levels deep cannot hit Python's recursion limit.
+1. Parse with lxml's HTML parser (libxml2, the parser beautifulsoup4's "lxml" builder
+   drives) through a parser *target*: libxml2 streams start/end/data events and we build a
+   small tree of `_Node`s. Two reasons not to build a BeautifulSoup or lxml tree: speed
+   (bs4 parses a 50 KB page at ~35 pages/s on these machines, far below the 150/s budget;
+   the target does several hundred) and depth (lxml's own tree builder silently drops
+   everything nested deeper than 256 levels; the event stream does not). Scripts, styles,
+   form controls, iframes, svg never become nodes: their text cannot reach the output.
+   Every later pass is iterative, so a page nested 5,000 levels deep cannot hit Python's
+   recursion limit.
 2. Mark chrome: semantic tags (nav, header, footer, aside, form, menu, dialog), ARIA roles,
    hidden elements and class/id names from `patterns/html_vocab.toml`, matched as whole
    tokens ("ad-slot" is an ad, "shadow" and "header-image" are not).
 3. Pick the content root(s): each text block (the nearest block element around some text)
    with enough non-link text scores its container and, at half weight, the container's
-   parent (text density decides, not tag names); chrome and link density pull a candidate
-   down, article/body names push it up; siblings of the winner that carry text too are
-   merged (bodies split by ad slots).
+   parent (text density decides, not tag names); chrome, link density, grids of linked
+   headlines (teaser cards) and runs of text-plus-label items (comment threads) pull a
+   candidate down, article/body names push it up. The winner is widened to the deepest node
+   that holds 85% of the text in its paragraphs' markup pattern (bodies cut into one wrapper
+   per paragraph, or into chunks between ad slots), and siblings carrying text are merged.
 4. Emit paragraphs inside the roots in document order, skipping chrome and link-dense
    blocks; headings, list items, captions, quotes and pre blocks keep their kind;
    `<br>` ends a paragraph.

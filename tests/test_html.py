@@ -79,6 +79,21 @@ def test_fixture_metadata(stem):
         assert got.url == expected["url"]
 
 
+@pytest.mark.parametrize("stem", PAGES)
+def test_nothing_is_invented_beautifulsoup_as_oracle(stem):
+    """Every paragraph we emit is text the page shows (checked with BeautifulSoup + lxml,
+    scripts and styles removed), so the tree builder loses or invents nothing."""
+    from bs4 import BeautifulSoup
+    got, _ = extract_fixture(stem)
+    raw = (FIXTURES / f"{stem}.html").read_bytes()
+    soup = BeautifulSoup(raw, "lxml")
+    for tag in soup(["script", "style", "noscript", "template"]):
+        tag.decompose()
+    visible = re.sub(r"\s+", "", soup.get_text())
+    for p in got.paragraphs:
+        assert re.sub(r"\s+", "", p.text) in visible, p.text[:60]
+
+
 def test_kinds_are_kept_apart():
     got, expected = extract_fixture("wordpress")
     assert [p.kind for p in got.paragraphs] == expected["kinds"]
