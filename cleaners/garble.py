@@ -110,16 +110,14 @@ def score_sentences(sentences: list[Sentence], lang: str | None, variants: set[s
             feats.append("orphan")
         if lang == "en":
             feats += _english_features(s, words, in_quote)
-        if vocab is not None:
-            share = _unknown_share(words, vocab)
-            if share >= UNKNOWN_SHARE:
-                feats.append("unknown_words")
+        share = _unknown_share(words, vocab) if vocab is not None else 0.0
+        if share >= UNKNOWN_SHARE:
+            feats.append("unknown_words")
         if variants and any(v in s.text for v in variants):
             feats.append("name_variant")
         s.features = feats
-        total = 0.0
-        for f in feats:
-            total += w[f] if f != "unknown_words" else min(w[f], 1.2 * _unknown_share(words, vocab))
+        # the unknown-word weight grows with the share of unknown words, up to its cap
+        total = sum(w[f] if f != "unknown_words" else min(w[f], 1.2 * share) for f in feats)
         s.score = round(min(1.0, total), 3)
 
 
@@ -172,7 +170,7 @@ def _has_verb(lower: list[str], en: dict) -> bool:
 def _unknown_share(words: list[str], vocab: dict[str, float] | None) -> float:
     if not vocab:
         return 0.0
-    lower = [x.replace("’", "'") for x in words if len(x) >= 3 and x.isalpha() and x.islower()]
+    lower = [x for x in words if len(x) >= 3 and x.islower() and x.isalpha()]
     if len(lower) < MIN_LOWER_WORDS:
         return 0.0
     return sum(1 for x in lower if x not in vocab) / len(lower)

@@ -46,14 +46,21 @@ _PROTECTED = re.compile(
 )
 
 
-# Marks of program text inside a paragraph: a REPL prompt, "::", "()", rst ``code``, a call or
-# subscript glued to a word, an assignment or arrow. Prose in news never has these.
-_CODE_HINT = re.compile(r">>>|::|\(\)|``|[A-Za-z_]\w*[(\[][\w'\"]| = |=>|->|^\$ |^\.\. ")
+# Marks of program text inside a paragraph: a REPL prompt, "::", "()", rst ``code``, an
+# assignment or arrow, a shell prompt or rst directive at the start, a call or subscript glued
+# to a word ("f(x)", "a[0]"). Prose in news never has these.
+_CODE_MARKS = (">>>", "::", "()", "``", " = ", "=>", "->")
+_CODE_STARTS = ("$ ", ".. ")
+# the bracket is matched first and the word before it checked by a lookbehind: a pattern that
+# starts with \w would be tried at every letter and cost ~10x more
+_GLUED_CALL = re.compile(r"[(\[](?<=\w[(\[])[\w'\"]")
 
 
 def looks_like_code(text: str) -> bool:
     """A paragraph that carries program text: repairs would corrupt it, so it is left alone."""
-    return bool(_CODE_HINT.search(text))
+    if any(mark in text for mark in _CODE_MARKS) or text.startswith(_CODE_STARTS):
+        return True
+    return ("(" in text or "[" in text) and bool(_GLUED_CALL.search(text))
 
 
 def protected_spans(text: str) -> list[tuple[int, int]]:
