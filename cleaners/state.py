@@ -407,7 +407,7 @@ def _index_files(conn: sqlite3.Connection, clean_dir: Path) -> int:
                 source = rec.get("source")
                 if not isinstance(source, str):
                     continue
-                path = source.split("#", 1)[0]
+                path = raw_path_of(source)
                 if path in seen:
                     continue
                 seen.add(path)
@@ -415,6 +415,18 @@ def _index_files(conn: sqlite3.Connection, clean_dir: Path) -> int:
                              "VALUES (?, ?, ?, ?)",
                              (path, rec.get("raw_size"), rec.get("raw_mtime"), rec.get("raw_sha1")))
     return len(seen)
+
+
+RECORD_FILE_TYPES = (".jsonl", ".json", ".jsonl.gz", ".json.gz")   # files whose units are "#N"
+
+
+def raw_path_of(source: str) -> str:
+    """The raw file of a record's source: "feed.jsonl#3" -> "feed.jsonl". A '#' elsewhere is
+    part of the file name ("a#1.txt", "notes#2" stay whole)."""
+    head, sep, tail = source.rpartition("#")
+    if sep and tail.isdigit() and head.lower().endswith(RECORD_FILE_TYPES):
+        return head
+    return source
 
 
 def _read_shard(path: Path) -> Iterator[dict[str, Any]]:

@@ -231,3 +231,12 @@ def test_damaged_pages_are_detected(dirs):
     path.write_bytes(bytes(data))
     with pytest.raises(StateCorrupt):
         StateStore.open(clean, raw)
+
+
+def test_raw_path_of_a_source_keeps_hashes_that_belong_to_the_name():
+    from cleaners.state import raw_path_of
+    assert raw_path_of("feeds/day.jsonl#12") == "feeds/day.jsonl"
+    assert raw_path_of("feeds/day.json.gz#3") == "feeds/day.json.gz"
+    assert raw_path_of("a#1.txt") == "a#1.txt"
+    assert raw_path_of("notes#2") == "notes#2"
+    assert raw_path_of("page.html") == "page.html"
