@@ -277,7 +277,7 @@ def find_capital_pronoun(text: str, info: ParaInfo) -> list[Change]:
 def _pronoun_context_ok(text: str, at: int) -> bool:
     """Is the word at `at` (after its space) in mid-sentence after a lowercase word or comma?"""
     before = text[:at]
-    if before.endswith(","):
+    if before.endswith((",", ";")):
         return len(before) >= 2 and not before[-2].isspace()
     if not _LOWER_END.search(before):
         return False  # after a sentence end, colon, quote, dash, digit...

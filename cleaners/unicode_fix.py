@@ -213,18 +213,29 @@ def _script(ch: str) -> str | None:
 
 
 def homoglyph_changes(text: str) -> list[Change]:
-    """One change per word whose letters mix Latin with Cyrillic/Greek look-alikes."""
+    """One change per word whose letters mix Latin with Cyrillic/Greek look-alikes; and, in a
+    Latin paragraph where every Cyrillic/Greek letter is a look-alike, the look-alike-only
+    words too (an English "а" typed with a Cyrillic letter)."""
     to_latin, from_latin = _homoglyph_tables()
     changes = []
     dominant: str | None = None
+    lone_lookalikes: bool | None = None
     for m in _LETTERS.finditer(text):
         word = m.group()
         if not _OTHER_SCRIPT.search(word):
             continue
         scripts = [_script(c) for c in word]
         n_latin = scripts.count("latin")
-        if n_latin == 0 or "other" in scripts:
-            continue  # wholly in one script, or a script we know nothing about: leave it
+        if "other" in scripts:
+            continue  # a script we know nothing about: leave it
+        if n_latin == 0:
+            if lone_lookalikes is None:
+                lone_lookalikes = _only_lookalikes_in_latin_text(text, to_latin)
+            new = _to_latin(word, scripts, to_latin) if lone_lookalikes else None
+            if new:
+                changes.append(Change(m.start(), m.end(), new, "homoglyph",
+                                      note=f"{_names(word)} -> Latin (look-alike-only word)"))
+            continue
         foreign = [s for s in scripts if s in ("cyrillic", "greek")]
         if dominant is None:
             dominant = _dominant_script(text)
@@ -235,6 +246,21 @@ def homoglyph_changes(text: str) -> list[Change]:
             changes.append(Change(m.start(), m.end(), new, "homoglyph",
                                   note=f"{_names(word)} -> {'Latin' if latin_wins else foreign[0]}"))
     return changes
+
+
+def _only_lookalikes_in_latin_text(text: str, to_latin: dict[str, str]) -> bool:
+    """Is `text` overwhelmingly Latin with no Cyrillic/Greek letter that is not a look-alike?
+    Then a word spelt only with look-alikes is a disguised Latin word, not a quotation."""
+    latin = foreign = 0
+    for ch in text:
+        s = _script(ch)
+        if s == "latin":
+            latin += 1
+        elif s in ("cyrillic", "greek"):
+            if ch not in to_latin:
+                return False
+            foreign += 1
+    return latin >= 20 and foreign * 10 <= latin
 
 
 def _to_latin(word: str, scripts: list[str | None], to_latin: dict[str, str]) -> str | None:

@@ -197,6 +197,7 @@ def test_capital_pronoun_positive():
     assert fix("The ally – last month’s new It failed to act.") == \
         "The ally – last month’s new it failed to act."
     assert fix("However, They refused to sign.") == "However, they refused to sign."
+    assert fix("Aid was sent; They said it came late.") == "Aid was sent; they said it came late."
     assert fix("What They found was a ruin.") == "What they found was a ruin."
     assert fix("He said: “What This shows is fear.”") == "He said: “What this shows is fear.”"
     assert fix("Then the mayor said It’s time to go.") == "Then the mayor said it’s time to go."

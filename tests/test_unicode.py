@@ -163,6 +163,14 @@ def test_latin_letter_inside_cyrillic_word_becomes_cyrillic():
     assert texts(doc) == ["В Москве молоко подорожало"]
 
 
+def test_lookalike_only_word_in_latin_paragraph_becomes_latin():
+    doc = run(["This is \u0430 test of the new system, said the officials on Monday."])
+    assert texts(doc) == ["This is a test of the new system, said the officials on Monday."]
+    # a real Russian quotation keeps its short words ("а", "о" are Russian words too)
+    quote = "He said “я не знаю, а он знает” and left the room after the long meeting."
+    assert texts(run([quote])) == [quote]
+
+
 def test_words_genuinely_in_another_script_are_left_alone():
     for text in ["Москва and Αθήνα are capitals.", "Dose: 5 μg, ΔT = 3 K.",
                  "КамАЗ trucks", "Ελλάδα", "The Greek letter π is famous."]:
