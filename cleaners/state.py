@@ -371,6 +371,9 @@ def _build(clean_dir: Path, path: Path, cfg: DedupConfig) -> None:
         conn.close()
     with open(tmp, "rb+") as f:
         os.fsync(f.fileno())
+    # a WAL left beside a deleted store belongs to the old database: never replay it into this one
+    for leftover in (path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        leftover.unlink(missing_ok=True)
     os.replace(tmp, path)
     if docs or files:
         log.warning("state store was missing: rebuilt from CLEAN (%d articles, %d raw files)",

@@ -138,9 +138,7 @@ def test_deleted_store_is_rebuilt_from_corpus_and_rejected(dirs):
     body = article(3)
     (raw / "c.txt").write_text("x" * 10)
     _first_run(raw, clean, [make_doc("a.txt", body), make_doc("b.txt", article(4))], "c.txt")
-    (clean / "state" / "state.sqlite").unlink()
-    for extra in ("state.sqlite-wal", "state.sqlite-shm"):
-        (clean / "state" / extra).unlink(missing_ok=True)
+    (clean / "state" / "state.sqlite").unlink()          # a user deletes only the main file
 
     with StateStore.open(clean, raw) as store:
         assert store.doc_count() == 2 and store.processed_files() == 3
@@ -240,3 +238,19 @@ def test_raw_path_of_a_source_keeps_hashes_that_belong_to_the_name():
     assert raw_path_of("a#1.txt") == "a#1.txt"
     assert raw_path_of("notes#2") == "notes#2"
     assert raw_path_of("page.html") == "page.html"
+
+
+def test_stale_wal_of_a_deleted_store_is_not_replayed(dirs):
+    raw, clean = dirs
+    docs = [make_doc(f"d{i}.txt", article(70 + i)) for i in range(5)]
+    write_corpus(clean, "r-00001.jsonl", docs)
+    store = StateStore.open(clean, raw)
+    store.conn.execute("PRAGMA wal_autocheckpoint = 0")      # keep the next commit in the WAL
+    store.commit_batch([file_info(raw, "a.txt")], [])
+    wal = (clean / "state" / "state.sqlite-wal").read_bytes()
+    store.close()
+    (clean / "state" / "state.sqlite").unlink()
+    (clean / "state" / "state.sqlite-wal").write_bytes(wal)  # left behind by the deletion
+    with StateStore.open(clean, raw) as store:
+        assert store.doc_count() == 5
+        assert store.file_status(file_info(raw, "a.txt")) == "new"
