@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 
 from cleaners import html_extract
 from cleaners.config import ReadConfig
-from cleaners.decode import NotText, decode_bytes
+from cleaners.decode import NotText, control_ratio, decode_bytes
 from cleaners.document import Document, Origin, Reason
 
 STAGE = "read"
@@ -136,7 +136,7 @@ def plan_items(raw_dir: Path, files: list[FileInfo], cfg: ReadConfig, target_uni
     for f in files:
         kind, gz = file_type(f.path)
         if kind in JSONL_TYPES and not gz and 0 < f.size <= cfg.max_file_bytes:
-            items.extend(_jsonl_ranges(Path(raw_dir) / f.path, f.path, max(1, target_units)))
+            items.extend(_jsonl_ranges(Path(raw_dir) / f.path, f.path, max(1, target_units), cfg))
         elif kind in JSONL_TYPES and gz and 0 < f.size <= cfg.max_file_bytes:
             items.append(WorkItem(f.path, units=max(1, _count_gz_lines(Path(raw_dir) / f.path, cfg))))
         elif kind in JSON_TYPES and 0 < f.size <= min(cfg.max_file_bytes, 5 * _CHUNK) and not gz:
@@ -146,13 +146,15 @@ def plan_items(raw_dir: Path, files: list[FileInfo], cfg: ReadConfig, target_uni
     return items
 
 
-def _jsonl_ranges(path: Path, rel: str, target: int) -> list[WorkItem]:
+def _jsonl_ranges(path: Path, rel: str, target: int, cfg: ReadConfig) -> list[WorkItem]:
+    """Line ranges of about `target` lines; one whole-file item when the file is small, or
+    when a whole-file check must decide (UTF-16, binary, blank)."""
     try:
         offsets = _line_offsets(str(path))
     except OSError:
         return [WorkItem(rel)]
     head = _read_head(path)
-    if (len(offsets) <= target or head.startswith((b"\xff\xfe", b"\xfe\xff")) or _is_binary(head)
+    if (len(offsets) <= target or head.startswith((b"\xff\xfe", b"\xfe\xff")) or _is_binary(head, cfg)
             or not _has_text(str(path))):
         return [WorkItem(rel, units=max(1, len(offsets)))]   # whole-file checks apply
     return [WorkItem(rel, start, min(start + target - 1, len(offsets)),
@@ -168,9 +170,8 @@ def _read_head(path: Path, size: int = 65536) -> bytes:
         return b""
 
 
-def _is_binary(head: bytes) -> bool:
-    from cleaners.decode import control_ratio
-    return control_ratio(head) > 0.10
+def _is_binary(head: bytes, cfg: ReadConfig) -> bool:
+    return control_ratio(head) > cfg.max_control_ratio
 
 
 @lru_cache(maxsize=4)
@@ -297,7 +298,7 @@ def _gunzip(data: bytes, cfg: ReadConfig) -> bytes:
     d = zlib.decompressobj(16 + zlib.MAX_WBITS)
     rest = data
     try:
-        while rest:
+        while True:
             piece = d.decompress(rest, _CHUNK)
             total += len(piece)
             if total > cap:
@@ -307,8 +308,11 @@ def _gunzip(data: bytes, cfg: ReadConfig) -> bytes:
             rest = d.unconsumed_tail
             if d.eof:
                 rest = d.unused_data      # concatenated gzip members
-                if rest:
-                    d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+                if not rest.strip(b"\0"):
+                    break
+                d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            elif not rest and not piece:
+                break                     # input used up and nothing pending
         if not d.eof:
             raise _Reject("bad_gzip", "gzip stream is cut off before its end")
     except zlib.error as err:
@@ -373,7 +377,7 @@ def _read_jsonl_bytes(data: bytes, rel: str, gz: bool, cfg: ReadConfig) -> Itera
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):        # UTF-16 feed: decode the whole file
         lines = [s.encode("utf-8") for s in _decode(data, cfg).text.split("\n")]
     else:
-        if _is_binary(data[:65536]):
+        if _is_binary(data[:65536], cfg):
             _decode(data, cfg)      # rejects the file when it is binary as a whole
         lines = data.split(b"\n")
     if not any(line.strip() for line in lines):
