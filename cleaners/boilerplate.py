@@ -186,12 +186,30 @@ def match_family(text: str, words: int, disabled: frozenset[str] = frozenset()) 
 
 
 def shape_family(text: str, words: int) -> str | None:
-    """Families recognised by shape rather than phrasing: menus and share rows."""
+    """Families recognised by shape or vocabulary rather than phrasing: menus, share rows,
+    cookie banners in words the patterns do not know."""
     if words <= 30 and is_menu(text):
         return "menu"
     if words <= 14 and is_share_row(text):
         return "share_row"
+    if words <= lexicon()["cookie"]["max_words"] and is_cookie_banner(text):
+        return "cookie"
     return None
+
+
+_TOKEN = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def is_cookie_banner(text: str) -> bool:
+    low = text.casefold()
+    if "cookie" not in low and "galleta" not in low or is_quoted(text):
+        return False
+    if any(w in low for w in (" said", " says", "according to")):
+        return False            # reported speech: an article about cookies
+    lex = lexicon()["cookie"]
+    tokens = set(_TOKEN.findall(low))
+    return (bool(tokens & lex["cookie_words"]) and bool(tokens & lex["address_words"])
+            and any(t.startswith(c) for t in tokens for c in lex["consent_words"]))
 
 
 def is_menu(text: str) -> bool:
@@ -348,7 +366,7 @@ def footer_start(lines: list[Line], start: int, end: int, protected: set[int],
 
 # ---- body evidence ---------------------------------------------------------------------
 # "Read more: ", "WORTH A LOOK » " before a headline (keys have guillemets as '"')
-_LABEL_PREFIX = re.compile(r'^[^:|>»›→–—"-]{1,40}[:|>»›→–—"-]+\s*(.+)$')
+_LABEL_PREFIX = re.compile(r'^[^:|>»›→–—"-]{0,40}[:|>»›→–—"-]+\s*(.+)$')
 
 
 def headline_hit(ln: Line, headlines: frozenset[str] | set[str], own_title: str | None

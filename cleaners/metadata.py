@@ -183,6 +183,10 @@ def title_shaped(text: str, kind: str = "p") -> bool:
         return False
     if text.rstrip().endswith(".") and words > t["max_words_with_period"]:
         return False
+    tokens = text.split()
+    if all(w[:1].isupper() for w in tokens) and not any(
+            w.casefold() in t["function_words"] for w in tokens):
+        return False            # a row of menu labels
     return True
 
 
@@ -235,7 +239,21 @@ def read_header(doc: Document, template: dict[str, float] | None = None,
         if prose:
             h.first_body = i
             break
+    prefer_repeated(doc, h)
     return h
+
+
+def prefer_repeated(doc: Document, h: Header) -> None:
+    """Among headline-shaped header lines, the one the page repeats (a second copy, or inside
+    a breadcrumb "... on <headline>") is the title: a menu label before it is not repeated."""
+    if h.title is None or len(h.headlines) < 2:
+        return
+    end = h.first_body if h.first_body is not None else min(len(doc.paragraphs), HEADER_SCAN)
+    keys = [boilerplate.line_key(p.text) for p in doc.paragraphs[:end]]
+    for i in h.headlines:
+        if sum(1 for k in keys if keys[i] and keys[i] in k) >= 2:
+            h.title = i
+            return
 
 
 def headline_keys(doc: Document, limit: int = 2) -> list[str]:

@@ -13,9 +13,9 @@ only) and hands the result to the boilerplate stage:
 Only short-ish lines are counted (and long ones at the very top or bottom of a page, where
 publisher blurbs live), under a normalised key (casefold, digits folded, whitespace folded),
 so counts stay small. A line is template when it is in at least `template_min_docs` documents
-of its site AND in that many different stories (story = the article's title, else its first
-paragraph: syndicated copies of one article repeat every line, and they must not teach us
-that their own paragraphs are template) AND in `template_min_share` of the site's documents.
+of its site AND in that many different stories (story = the opening words of the article's
+first prose paragraph: syndicated copies of one article repeat every line, and they must not
+teach us that their own paragraphs are template) AND in `template_min_share` of the site's documents.
 
 The run also records the headline of every article it sees: a body paragraph that is another
 article's headline is a pasted link ("Read more: <headline>"), whatever its label says.
@@ -99,9 +99,15 @@ def counted_keys(doc: Document) -> set[str]:
     return keys
 
 
-def story_of(doc: Document, headline: str | None) -> int:
-    if headline:
-        return _crc(headline)
+def story_of(doc: Document) -> int:
+    """Id of the story a document tells: the opening words of its first prose paragraph
+    (after a dateline). Copies of one article share it; a headline would not do, since the
+    first headline-shaped line of a page can be a menu label."""
+    for p in doc.paragraphs:
+        words = p.text.split()
+        if len(words) >= 25 or (len(words) >= 12 and p.text.rstrip().endswith((".", "!", "?", "”", '"'))):
+            head = p.text.split(" — ", 1)[-1] if " — " in " ".join(words[:10]) else p.text
+            return _crc(line_key(" ".join(head.split()[:12])))
     longest = max((p.text for p in doc.paragraphs), key=len, default="")
     return _crc(line_key(longest)[:300])
 
@@ -116,7 +122,7 @@ def scan(docs: Iterable[Document]) -> TemplateCounts:
         heads = metadata.headline_keys(doc)
         for key in heads:
             counts.headlines[key] = counts.headlines.get(key, 0) + 1
-        story = story_of(doc, heads[0] if heads else None)
+        story = story_of(doc)
         for key in counted_keys(doc):
             site.add(key, story)
     return counts

@@ -92,6 +92,8 @@ POSITIVE = [
     ("cookie", "head", "Wir verwenden Cookies, um Ihnen das beste Erlebnis zu bieten."),
     ("cookie", "head", "We value your privacy. We and our partners store and access information "
                        "on your device to measure audiences."),
+    ("cookie", "head", "Cookies help us run this site. Tap OK to agree, or change your choices "
+                       "in the privacy centre."),
     ("ad_label", "mid", "Story continues below advertisement"),
     ("ad_label", "mid", "Anzeige"),
     ("ad_label", "mid", "Publicidad"),
@@ -101,9 +103,11 @@ POSITIVE = [
     ("inline_related", "mid", "Leia também: Pescadores pedem apoio ao governo"),
     ("inline_related", "mid", "Lees ook: Gemeente stemt in met nieuwe pier"),
     ("inline_related", "mid", "WATCH: Moment the old pier gave way in the storm"),
+    ("inline_related", "mid", "→ Ferry fares to rise in spring"),
     ("caption", "mid", "(Photo: Jan Berg/Reuters)"),
     ("caption", "mid", "Photograph: Harbour Gazette archive"),
     ("caption", "mid", "The pier after the storm in January. (Image Credit: Coastguard)"),
+    ("caption", "mid", "Fishing boats in the harbour after the storm Photo: Jan Berg/Reuters"),
     ("comments", "foot", "Leave a Reply"),
     ("comments", "foot", "Laisser un commentaire"),
     ("comments", "foot", "Your email address will not be published. Required fields are marked *"),
@@ -184,6 +188,9 @@ NEGATIVE = [
                  "engineer, who died in 1930."]),
     ("ai_summary", ["Overall, the report found that harbour fees had risen by 40% in a decade, "
                     "well ahead of inflation."]),
+    ("cookie", ["A data protection regulator fined a retailer whose website made it far easier "
+                "to accept tracking cookies than to refuse them."]),
+    ("caption", ["He described the photo: a man standing in the rain outside the harbour office."]),
     ("tags", ["Topics discussed at the meeting included parking, the ferry timetable and the "
               "pier."]),
     ("link_line", ["The plans can be read at https://gazette.example/plans until the end of the "

@@ -57,6 +57,16 @@ def test_title_found_after_menu_and_skip_link():
     assert texts(doc) == ["Skip to content", "News | Travel | Weather | Sport", LEDE]
 
 
+def test_menu_labels_before_the_headline_are_not_the_title():
+    doc = run(["Navigation menu", "Top Stories Local Business Entertainment Sports", TITLE, LEDE])
+    assert doc.title == TITLE
+
+
+def test_the_repeated_line_is_the_title():
+    doc = run(["Island life this week in pictures", TITLE, TITLE, LEDE])
+    assert doc.title == TITLE
+
+
 def test_html_title_is_kept_and_its_copy_leaves_the_body():
     doc = run([TITLE, LEDE], title=TITLE, fmt="html")
     assert doc.title == TITLE and texts(doc) == [LEDE]
