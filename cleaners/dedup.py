@@ -365,7 +365,8 @@ class _Decider:
                     self.try_pair(i, node_of_row[r])
 
     def stored_candidates(self, store: "StateStore") -> dict[int, set[int]]:
-        """New document -> rows of stored documents sharing a band key or the exact hash."""
+        """New document -> rows of stored documents sharing a band key (an exact copy shares
+        all of them, so no separate exact-hash lookup is needed)."""
         keys, owners = self.flat_keys()
         rows_of_key = store.band_candidates(np.unique(keys).tolist())
         wanted: dict[int, set[int]] = {}
@@ -373,11 +374,6 @@ class _Decider:
             hit = np.isin(keys, np.fromiter(rows_of_key, dtype=np.int32, count=len(rows_of_key)))
             for key, i in zip(keys[hit].tolist(), owners[hit].tolist()):
                 wanted.setdefault(i, set()).update(rows_of_key[key])
-        exact_rows = store.rows_with_exact({n.exact for n in self.nodes[:self.new_count]})
-        for i in range(self.new_count):
-            rows = exact_rows.get(self.nodes[i].exact)
-            if rows and self._size(i):
-                wanted.setdefault(i, set()).update(rows)
         return wanted
 
     def _add_stored(self, d: Any, text: str | None) -> int:

@@ -45,7 +45,6 @@ CREATE TABLE files (path TEXT PRIMARY KEY, size INTEGER, mtime REAL, sha1 TEXT);
 CREATE TABLE shards (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
 CREATE TABLE docs (row INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, source TEXT NOT NULL,
                    exact BLOB NOT NULL, length INTEGER NOT NULL, shard INTEGER NOT NULL);
-CREATE INDEX docs_exact ON docs (exact);
 CREATE TABLE bands (key INTEGER NOT NULL, doc INTEGER NOT NULL, PRIMARY KEY (key, doc)) WITHOUT ROWID;
 """
 _TABLES = {"meta", "files", "shards", "docs", "bands"}
@@ -250,17 +249,6 @@ class StateStore:
                     "SELECT key, doc FROM bands WHERE key IN (SELECT value FROM json_each(?))",
                     (chunk,)):
                 out.setdefault(key, []).append(row)
-        return out
-
-    def rows_with_exact(self, hashes: Iterable[bytes]) -> dict[bytes, list[int]]:
-        out: dict[bytes, list[int]] = {}
-        hashes = sorted(set(hashes))
-        for start in range(0, len(hashes), 500):
-            chunk = hashes[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            for exact, row in self.conn.execute(
-                    f"SELECT exact, row FROM docs WHERE exact IN ({marks})", chunk):
-                out.setdefault(exact, []).append(row)
         return out
 
     def stored_docs(self, rows: Iterable[int]) -> dict[int, StoredDoc]:

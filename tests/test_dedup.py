@@ -232,11 +232,13 @@ def test_new_syndicated_copy_of_a_corpus_article_is_its_duplicate(tmp_path):
     try:
         copy = make_doc("day2/a.txt", body)                  # longer syndicated copy
         fresh = make_doc("day2/c.txt", article(62))
-        r = decide([copy, fresh], store)
-        assert set(r.duplicates) == {copy.id}
+        same = make_doc("day2/b.txt", article(61))           # word for word
+        r = decide([copy, fresh, same], store)
+        assert set(r.duplicates) == {copy.id, same.id}
         assert r.duplicates[copy.id].keeper_id == old.id     # the old one keeps its place
-        (cluster,) = r.clusters
-        assert cluster["keeper"]["stored"] and "already in the corpus" in cluster["why"]
+        assert r.duplicates[same.id].keeper_id == other.id and r.duplicates[same.id].kind == "exact"
+        assert all(c["keeper"]["stored"] and "already in the corpus" in c["why"]
+                   for c in r.clusters) and len(r.clusters) == 2
     finally:
         store.close()
 
