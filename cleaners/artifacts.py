@@ -4,13 +4,16 @@ translation, repaired exactly where the repair is certain, flagged where it is n
 Rules (rule id = artifacts.<rule>), applied in this order to every paragraph:
   repeated_punct       "Azerbaijanis. . In", "“paradise”. .", ",,", ". ," -> one mark
   missing_space        "many years.The outbreak" -> "years. The" (not "U.S.", "3.5", "e.g.",
-                       "example.com", initials)
-  space_before_punct   "word , next" / "word ." -> "word, next" / "word."
+                       "example.com", initials, code); "said,the" -> "said, the"
+  space_before_punct   "word , next" / "word ." -> "word, next" / "word."; in English also
+                       before ; : ? ! (French sets that space by rule)
   stray_quote          "people.” ” Such" -> "people.” Such" (a second closing quote)
   dangling_open_quote  a paragraph ending in an opening quote: the quote is dropped
-  repeated_word        "the the" -> "the" (English; not "had had", "that that", ...)
+  repeated_word        "the the" -> "the" (English: any word but legitimate doubles such as
+                       "had had", "that that"; other languages: listed function words only)
   capital_pronoun      "visited Armenia and He promised" -> "he" (English; only after a
-                       lowercase word or a comma and before a lowercase word)
+                       lowercase word, a comma or a semicolon and before a lowercase word;
+                       never "I", names, headlines, or a capital the text uses throughout)
   unbalanced_bracket   flag only: "(" / "[" without its partner
   garbled_sentence     flag only (cleaners.garble): sentences that read as garbled MT;
   drop_garbled_sentence  ... removed when `artifacts.drop_garbled_sentences` is on.

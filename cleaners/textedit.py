@@ -114,9 +114,6 @@ def context(text: str, start: int, end: int) -> str:
     return f"…{left}[{text[start:end]}]{right}…"
 
 
-_TOKEN_EDGE = re.compile(r"\s")
-
-
 def diff_changes(old: str, new: str, rule: str, note: str = "") -> list[Change]:
     """The changes that turn `old` into `new`, widened to whole tokens so an edit reads as
     "donâ€™t" -> "don’t" rather than a bare byte run. Used after ftfy, which only returns
