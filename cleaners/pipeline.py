@@ -22,9 +22,10 @@ from cleaners.document import Document, Reason, Reject
 log = logging.getLogger("cleaners")
 
 # decode happens in the readers (bytes -> text -> Document); dedup and write after the batch.
+# structure runs before unicode so that every character repair can name its paragraph.
 STAGES: list[tuple[str, Callable[[Document, "Context"], None]]] = [
-    (unicode_fix.STAGE, unicode_fix.apply),
     (structure.STAGE, structure.apply),
+    (unicode_fix.STAGE, unicode_fix.apply),
     (metadata.STAGE, metadata.apply),
     (boilerplate.STAGE, boilerplate.apply),
     (artifacts.STAGE, artifacts.apply),

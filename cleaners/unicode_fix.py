@@ -86,6 +86,20 @@ def apply(doc: Document, ctx) -> None:
         if needs_nothing(para.text, cfg.straighten_quotes, cfg.straighten_dashes):
             continue
         fix_paragraph(doc, i, cfg, keep_spacing=para.kind == "pre")
+    fix_metadata_text(doc)
+
+
+def fix_metadata_text(doc: Document) -> None:
+    """Titles and bylines read from HTML or JSON fields never pass through the paragraphs, but
+    they carry the same mojibake and invisible characters ("SofÃ­a"): repair them the same way."""
+    for name in ("title", "byline"):
+        value = getattr(doc, name)
+        if not value or needs_nothing(value):
+            continue
+        fixed = _INVISIBLE.sub("", ftfy.fix_text(value, config=_FTFY_CONFIG)).strip()
+        if fixed and fixed != value:
+            doc.edit(STAGE, "metadata_text", "replace", before=value, after=fixed, note=name)
+            setattr(doc, name, fixed)
 
 
 def needs_nothing(text: str, straighten_quotes: bool = False,

@@ -220,3 +220,15 @@ def test_never_raises_and_is_idempotent(paragraphs):
     assert replay(paragraphs, doc.edits) == once
     again = run(once)
     assert texts(again) == once and again.edits == []
+
+
+def test_metadata_text_repairs_a_garbled_title_and_leaves_a_clean_one():
+    from cleaners.document import Document, Origin
+    from cleaners.pipeline import Context
+    from cleaners import unicode_fix
+
+    doc = Document.new("a.html", Origin(path="a.html", format="html"), title="SofÃ­a wins the\u200b final",
+                       byline="By José Núñez")
+    unicode_fix.apply(doc, Context())
+    assert doc.title == "Sofía wins the final" and doc.byline == "By José Núñez"
+    assert [(e.rule, e.note) for e in doc.edits] == [("metadata_text", "title")]
