@@ -600,6 +600,9 @@ def footer_line(ln: Line, plan: Plan, ev: Evidence, protected: set[int], on, har
         return
     elif (ln.quoted or not ln.sentence) and on("footer_zone"):
         plan.drop(ln.index, "footer_zone", why)
+    elif ln.words <= 20 and footer_lexicon_hit(ln) and on("footer_zone"):
+        # a short call to action after the article ("Want more? Subscribe ...")
+        plan.drop(ln.index, "footer_zone", why + "; call to action")
 
 
 def related_lists(lines: list[Line], plan: Plan, protected: set[int], on) -> None:

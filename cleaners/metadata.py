@@ -176,6 +176,8 @@ def title_shaped(text: str, kind: str = "p") -> bool:
         return False
     if text.rstrip().endswith((":", ",", ";")) or _SENTENCE_BREAK.search(text):
         return False
+    if any(sep in text for sep in (" > ", " » ", " › ", " / ")):
+        return False            # a breadcrumb trail, even when it ends with the headline
     if dateline_of(text):
         return False
     low = " " + text.casefold() + " "

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from cleaners.boilerplate import line_key
+from cleaners.boilerplate import line_key, match_family
 from cleaners.document import Document
 
 log = logging.getLogger("cleaners.templates")
@@ -105,7 +105,8 @@ def story_of(doc: Document) -> int:
     first headline-shaped line of a page can be a menu label."""
     for p in doc.paragraphs:
         words = p.text.split()
-        if len(words) >= 25 or (len(words) >= 12 and p.text.rstrip().endswith((".", "!", "?", "”", '"'))):
+        prose = len(words) >= 25 or (len(words) >= 12 and p.text.rstrip().endswith((".", "!", "?", "”", '"')))
+        if prose and not match_family(p.text, len(words)):      # not a cookie banner
             head = p.text.split(" — ", 1)[-1] if " — " in " ".join(words[:10]) else p.text
             return _crc(line_key(" ".join(head.split()[:12])))
     longest = max((p.text for p in doc.paragraphs), key=len, default="")

@@ -97,6 +97,7 @@ POSITIVE = [
     ("ad_label", "mid", "Story continues below advertisement"),
     ("ad_label", "mid", "Anzeige"),
     ("ad_label", "mid", "Publicidad"),
+    ("ad_label", "mid", "Continue reading the main story"),
     ("inline_related", "mid", "Read more: Ferry fares to rise in spring"),
     ("inline_related", "mid", "READ ALSO: Council leader steps down after budget row"),
     ("inline_related", "mid", "Leggi anche: Il porto riapre dopo la tempesta"),
@@ -108,6 +109,7 @@ POSITIVE = [
     ("caption", "mid", "Photograph: Harbour Gazette archive"),
     ("caption", "mid", "The pier after the storm in January. (Image Credit: Coastguard)"),
     ("caption", "mid", "Fishing boats in the harbour after the storm Photo: Jan Berg/Reuters"),
+    ("caption", "mid", "A view of the harbour wall. AFP"),
     ("comments", "foot", "Leave a Reply"),
     ("comments", "foot", "Laisser un commentaire"),
     ("comments", "foot", "Your email address will not be published. Required fields are marked *"),
@@ -190,6 +192,7 @@ NEGATIVE = [
                     "well ahead of inflation."]),
     ("cookie", ["A data protection regulator fined a retailer whose website made it far easier "
                 "to accept tracking cookies than to refuse them."]),
+    ("caption", ["The figures on the fleet's decline were first reported by AFP."]),
     ("caption", ["He described the photo: a man standing in the rain outside the harbour office."]),
     ("tags", ["Topics discussed at the meeting included parking, the ferry timetable and the "
               "pier."]),
@@ -284,6 +287,12 @@ def test_bare_pasted_headline_between_paragraphs_goes():
     line = "Islanders are protesting ferry cuts in Harbourside."
     doc = clean(article(mid=[line]))
     assert removed(doc).get(line) == "boilerplate.bare_headline"
+
+
+def test_short_call_to_action_after_body_goes():
+    line = "Want more? Get our free morning briefing by email."
+    doc = clean(article(foot=[line]))
+    assert removed(doc).get(line) == "boilerplate.footer_zone"
 
 
 def test_footer_zone_removes_unknown_short_lines_after_body():

@@ -62,6 +62,11 @@ def test_menu_labels_before_the_headline_are_not_the_title():
     assert doc.title == TITLE
 
 
+def test_breadcrumb_ending_with_the_headline_is_not_the_title():
+    doc = run(["Accueil > Monde > " + TITLE, TITLE, LEDE])
+    assert doc.title == TITLE
+
+
 def test_the_repeated_line_is_the_title():
     doc = run(["Island life this week in pictures", TITLE, TITLE, LEDE])
     assert doc.title == TITLE

@@ -51,6 +51,14 @@ def test_copies_of_one_story_count_once():
     assert templates.template_lines(learned, "valley.example") == {}
 
 
+def test_story_id_skips_a_cookie_banner_before_the_lede():
+    banner = ("We use cookies to improve your experience on our site. By continuing to browse "
+              "you agree to our use of cookies.")
+    a = page(TITLES[0], extra=(banner, FOOTER))
+    b = page(TITLES[1], extra=(banner, FOOTER))
+    assert templates.story_of(a) != templates.story_of(b)
+
+
 def test_digits_case_and_spaces_are_folded_in_keys():
     a = page(TITLES[0], extra=("© 2023 Valley Post", FOOTER))
     b = page(TITLES[1], extra=("©  2024 VALLEY POST", FOOTER))
