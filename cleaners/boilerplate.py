@@ -468,7 +468,7 @@ class Plan:
 @dataclass
 class Evidence:
     """Cross-document knowledge for one document's site."""
-    template: dict[str, float] = field(default_factory=dict)  # line key -> share of site docs
+    template: Any = None        # templates.TemplateView: line key -> share of the site's docs
     headlines: frozenset[str] | set[str] = frozenset()
     phrases: frozenset[str] = frozenset()
     body_share: float = 0.3
@@ -535,7 +535,7 @@ def plan_removals(doc: Document, lines: list[Line], ev: Evidence,
 
 
 def _template_share(ln: Line, ev: Evidence) -> float:
-    return ev.template.get(ln.key, 0.0)
+    return ev.template.share(ln.key) if ev.template and ln.key else 0.0
 
 
 def header_line(ln: Line, plan: Plan, ev: Evidence, protected: set[int], on) -> None:

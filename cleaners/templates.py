@@ -17,6 +17,10 @@ of its site AND in that many different stories (story = the opening words of the
 first prose paragraph: syndicated copies of one article repeat every line, and they must not
 teach us that their own paragraphs are template) AND in `template_min_share` of the site's documents.
 
+Every document also counts under ALL_SITES: a line common to many sites is template for all
+of them (with at least ALL_SITES_MIN_DOCS documents), which covers sites seen only a few
+times, such as the hosts of a feed's records.
+
 The run also records the headline of every article it sees: a body paragraph that is another
 article's headline is a pasted link ("Read more: <headline>"), whatever its label says.
 """
@@ -39,6 +43,9 @@ STATE_DIR = "state"
 STATE_FILE = "templates.json"
 FORMAT = 1
 HEADLINES = "__headlines__"   # reserved key of the learned mapping (not a site)
+ALL_SITES = "__all_sites__"   # every document also counts here: lines common to many sites
+ALL_SITES_MIN_DOCS = 5        # ... need at least this many docs (and stories) to be template
+ALL_SITES_MAX_ONE_SITE = 0.8  # ... and no single site may hold more than this share of them
 SHORT_WORDS = 25              # every line up to this many words is counted ...
 EDGE_WORDS = 80               # ... and longer ones up to this in the first/last EDGE_LINES
 EDGE_LINES = (3, 6)
@@ -119,13 +126,16 @@ def scan(docs: Iterable[Document]) -> TemplateCounts:
     counts = TemplateCounts()
     for doc in docs:
         site = counts.sites.setdefault(site_of(doc), SiteCounts())
+        everywhere = counts.sites.setdefault(ALL_SITES, SiteCounts())
         site.docs += 1
+        everywhere.docs += 1
         heads = metadata.headline_keys(doc)
         for key in heads:
             counts.headlines[key] = counts.headlines.get(key, 0) + 1
         story = story_of(doc)
         for key in counted_keys(doc):
             site.add(key, story)
+            everywhere.add(key, story)
     return counts
 
 
@@ -150,10 +160,13 @@ def learn(total: TemplateCounts, previous: dict[str, Any] | None, cfg: Any) -> d
     learned: dict[str, Any] = {}
     for name, sc in merged.sites.items():
         lines = {}
+        need = max(cfg.template_min_docs, ALL_SITES_MIN_DOCS) if name == ALL_SITES else cfg.template_min_docs
         for key, (docs, stories) in sc.lines.items():
-            if (docs >= cfg.template_min_docs and len(stories) >= cfg.template_min_docs
+            if (docs >= need and len(stories) >= need
                     and sc.docs and docs / sc.docs >= cfg.template_min_share):
                 lines[key] = round(docs / sc.docs, 4)
+        if name == ALL_SITES:
+            lines = {k: v for k, v in lines.items() if _spread(merged, k)}
         kept = sorted(((k, v) for k, v in sc.lines.items() if v[0] >= 2),
                       key=lambda kv: -kv[1][0])[:MAX_KEYS_SAVED]
         learned[name] = {"docs": sc.docs, "lines": lines,
@@ -163,6 +176,15 @@ def learn(total: TemplateCounts, previous: dict[str, Any] | None, cfg: Any) -> d
         heads = set(sorted(heads)[:MAX_HEADLINES])
     learned[HEADLINES] = {"keys": heads}
     return learned
+
+
+def _spread(counts: TemplateCounts, key: str) -> bool:
+    """A line is common to many sites when no single site holds most of its documents
+    (otherwise it is that site's template, learned there)."""
+    total = counts.sites[ALL_SITES].lines[key][0]
+    top = max((sc.lines[key][0] for name, sc in counts.sites.items()
+               if name != ALL_SITES and key in sc.lines), default=0)
+    return top <= ALL_SITES_MAX_ONE_SITE * total
 
 
 def _counts_from(learned: dict[str, Any]) -> TemplateCounts:
@@ -179,9 +201,31 @@ def _counts_from(learned: dict[str, Any]) -> TemplateCounts:
 
 
 # ---- what the boilerplate stage reads --------------------------------------------------
-def template_lines(learned: dict[str, Any], site: str) -> dict[str, float]:
-    entry = learned.get(site) if learned else None
-    return entry.get("lines", {}) if entry else {}
+class TemplateView:
+    """The template lines that apply to one site: its own, then those common to all sites
+    (a site seen once, such as one feed record's host, still gets the common ones)."""
+
+    def __init__(self, *tables: dict[str, float]):
+        self.tables = [t for t in tables if t]
+
+    def share(self, key: str) -> float:
+        for table in self.tables:
+            if key in table:
+                return table[key]
+        return 0.0
+
+    def __contains__(self, key: str) -> bool:
+        return any(key in t for t in self.tables)
+
+    def __bool__(self) -> bool:
+        return bool(self.tables)
+
+
+def template_lines(learned: dict[str, Any], site: str) -> TemplateView:
+    def lines(name: str) -> dict[str, float]:
+        entry = learned.get(name) if learned else None
+        return entry.get("lines", {}) if entry else {}
+    return TemplateView(lines(site), lines(ALL_SITES) if site != ALL_SITES else {})
 
 
 def known_headlines(learned: dict[str, Any]) -> set[str] | frozenset[str]:
@@ -238,7 +282,8 @@ def summary(learned: dict[str, Any], examples: int = 8) -> dict[str, Any]:
         if name == HEADLINES:
             continue
         top = sorted(site["lines"].items(), key=lambda kv: -kv[1])[:examples]
-        out["sites"][name or "(no site)"] = {
+        label = "(all sites)" if name == ALL_SITES else name or "(no site)"
+        out["sites"][label] = {
             "docs": site["docs"], "template_lines": len(site["lines"]),
             "examples": [{"line": k, "share": v} for k, v in top]}
     return out

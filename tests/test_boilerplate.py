@@ -349,7 +349,7 @@ def test_syndicated_copies_do_not_make_their_lines_template():
     quote = "“We lose a tide every day we go round.”"
     copies = [[TITLE, quote, BODY[0]] for _ in range(4)]      # one story, four copies
     learned = learned_from(copies)
-    assert templates.template_lines(learned, "gazette.example") == {}
+    assert not templates.template_lines(learned, "gazette.example")
 
 
 def test_recurring_quote_in_two_articles_is_not_template():

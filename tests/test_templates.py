@@ -30,25 +30,38 @@ CFG = BoilerplateConfig()
 def test_line_in_many_stories_of_a_site_is_template():
     learned = templates.learn(templates.scan([page(t) for t in TITLES]), None, CFG)
     lines = templates.template_lines(learned, "valley.example")
-    assert line_key(MENU) in lines and lines[line_key(MENU)] == 1.0
-    assert templates.template_lines(learned, "other.example") == {}
+    assert line_key(MENU) in lines and lines.share(line_key(MENU)) == 1.0
+    assert not templates.template_lines(learned, "other.example")
+
+
+def test_line_common_to_many_sites_is_template_for_a_site_seen_once():
+    label = "Advertisement"
+    docs = [page(t, site=f"host{i}.example", extra=(label, "x")) for i, t in enumerate(TITLES[:6])]
+    learned = templates.learn(templates.scan(docs), None, CFG)
+    assert line_key(label) in templates.template_lines(learned, "newcomer.example")
+    assert learned["host0.example"]["lines"] == {}          # one doc: nothing of its own
+
+
+def test_one_sites_template_is_not_everyones():
+    learned = templates.learn(templates.scan([page(t) for t in TITLES]), None, CFG)
+    assert line_key(MENU) not in templates.template_lines(learned, "newcomer.example")
 
 
 def test_below_min_docs_is_not_template():
     learned = templates.learn(templates.scan([page(t) for t in TITLES[:2]]), None, CFG)
-    assert templates.template_lines(learned, "valley.example") == {}
+    assert not templates.template_lines(learned, "valley.example")
 
 
 def test_below_min_share_is_not_template():
     docs = [page(t) for t in TITLES[:3]] + [page(f"Plain story {i}", extra=()) for i in range(70)]
     learned = templates.learn(templates.scan(docs), None, CFG)
-    assert templates.template_lines(learned, "valley.example") == {}     # 3/73 < 5%
+    assert not templates.template_lines(learned, "valley.example")     # 3/73 < 5%
 
 
 def test_copies_of_one_story_count_once():
     docs = [page(TITLES[0]) for _ in range(5)]
     learned = templates.learn(templates.scan(docs), None, CFG)
-    assert templates.template_lines(learned, "valley.example") == {}
+    assert not templates.template_lines(learned, "valley.example")
 
 
 def test_story_id_skips_a_cookie_banner_before_the_lede():
@@ -92,7 +105,7 @@ def test_headlines_of_the_run_are_known():
 
 def test_save_load_round_trip_and_later_run_adds_counts(tmp_path):
     first = templates.learn(templates.scan([page(t) for t in TITLES[:2]]), None, CFG)
-    assert templates.template_lines(first, "valley.example") == {}       # 2 docs: too few
+    assert not templates.template_lines(first, "valley.example")       # 2 docs: too few
     path = templates.save(tmp_path, first)
     assert path == tmp_path / "state" / "templates.json" and json.loads(path.read_text())
     previous = templates.load(tmp_path)
