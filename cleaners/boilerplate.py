@@ -50,6 +50,7 @@ class Family:
     regexes: tuple[re.Pattern, ...]
     end: re.Pattern | None = None                 # matched at the end of the line
     requires: tuple[str, ...] = ()                # one must be in the lower-cased line
+    weak: bool = False                            # prose that continues the body stays body
 
     def matches(self, text: str, words: int, low: str | None = None) -> bool:
         if words > self.max_words:
@@ -86,7 +87,7 @@ def catalogue() -> tuple[Family, ...]:
         fams.append(Family(name, spec.get("note", ""), int(spec.get("max_words", 12)),
                            bool(spec.get("in_body", False)), bool(spec.get("terminator", False)),
                            bool(spec.get("list_head", False)), _compile(spec), _compile_end(spec),
-                           tuple(spec.get("requires", ()))))
+                           tuple(spec.get("requires", ())), bool(spec.get("weak", False))))
     return tuple(fams)
 
 
@@ -268,6 +269,18 @@ def describe(doc: Document, disabled: frozenset[str] = frozenset()) -> list[Line
 def is_body_candidate(ln: Line) -> bool:
     return (ln.prose and ln.family is None and not ln.title_inside and not ln.link_only
             and ln.kind not in ("caption",))
+
+
+def settle_weak_matches(lines: list[Line]) -> None:
+    """A weak family's prose ("<Name> is an independent organisation that...") is article
+    text when it follows article text directly and holds no footer words (contact, e-mail,
+    subscribe...): a closing background paragraph, not a publisher blurb after the footer."""
+    fams = family_named()
+    for ln in lines[1:]:
+        fam = fams.get(ln.family or "")
+        if (fam is not None and fam.weak and ln.prose and not ln.quoted
+                and is_body_candidate(lines[ln.index - 1]) and not footer_lexicon_hit(ln)):
+            ln.family = None
 
 
 AFTER_BODY = "after the last body paragraph"
@@ -507,6 +520,7 @@ def plan_removals(doc: Document, lines: list[Line], ev: Evidence,
     for ln in lines:                        # the user's own lines and site templates first
         if on("site_phrase") and ln.key in ev.phrases:
             plan.drop(ln.index, "site_phrase", "phrase configured for this site")
+    settle_weak_matches(lines)
     body = [ln.index for ln in lines if is_body_candidate(ln)]
     if not body:
         # no article text at all (a list, a stub): only lines that name themselves go

@@ -129,7 +129,7 @@ POSITIVE = [
     ("copyright", "foot", "© 2025 Harbour Gazette. All rights reserved."),
     ("copyright", "foot", "Tous droits réservés"),
     ("about", "foot", "Harbour Gazette is an independent news outlet serving the west coast "
-                      "since 1998."),
+                      "since 1998. Contact the newsroom at news@gazette.example."),
     ("backtop", "foot", "Back to top ↑"),
     ("backtop", "foot", "Nach oben"),
     ("faq", "foot", "Frequently Asked Questions"),
@@ -217,6 +217,20 @@ def test_short_closing_sentence_after_body_survives():
     closing = "The pier reopens in June."
     doc = clean(article(foot=[closing]))
     assert closing in kept(doc)
+
+
+def test_closing_background_paragraph_like_a_blurb_survives():
+    line = ("The Harbour Trust is an independent charity that has restored three Victorian "
+            "piers on the west coast since it was founded in 1990.")
+    doc = clean(article(foot=[line]))
+    assert line in kept(doc)
+
+
+def test_publisher_blurb_after_the_footer_goes():
+    blurb = ("Harbour Gazette is an independent news outlet covering the west coast. To reach "
+             "the newsroom, contact news@gazette.example.")
+    doc = clean(article(foot=["© 2025 Harbour Gazette", blurb]))
+    assert removed(doc).get(blurb) == "boilerplate.about"
 
 
 def test_ai_summary_inside_the_body_survives():
