@@ -275,12 +275,16 @@ def load(clean_dir: str | Path) -> dict[str, Any]:
         return {}
 
 
-def summary(learned: dict[str, Any], examples: int = 8) -> dict[str, Any]:
-    """What the report shows: per site, documents seen and the template lines learned."""
-    out: dict[str, Any] = {"sites": {}, "headlines": len(known_headlines(learned))}
-    for name, site in sorted(learned.items()):
-        if name == HEADLINES:
-            continue
+def summary(learned: dict[str, Any], examples: int = 8, max_sites: int = 50) -> dict[str, Any]:
+    """What the report shows: the sites with template lines (most documents first, at most
+    `max_sites`), their documents and example lines; the others are only counted."""
+    out: dict[str, Any] = {"sites": {}, "headlines": len(known_headlines(learned)),
+                           "sites_seen": 0, "sites_without_template": 0}
+    sites = [(name, site) for name, site in learned.items() if name != HEADLINES]
+    out["sites_seen"] = sum(1 for name, _ in sites if name != ALL_SITES)
+    with_lines = sorted(((n, s) for n, s in sites if s["lines"]), key=lambda ns: -ns[1]["docs"])
+    out["sites_without_template"] = sum(1 for n, s in sites if not s["lines"] and n != ALL_SITES)
+    for name, site in with_lines[:max_sites]:
         top = sorted(site["lines"].items(), key=lambda kv: -kv[1])[:examples]
         label = "(all sites)" if name == ALL_SITES else name or "(no site)"
         out["sites"][label] = {

@@ -201,6 +201,7 @@ NEGATIVE = [
     ("bare_headline", ["The skipper will face the harbour board on Friday."]),
     ("bare_headline", ["No injuries were reported."]),
     ("inline_related", ["FULL TIME: Rovers 2 United 1"]),
+    ("inline_related", ["Also — and this matters to the fleet — the council agreed to pay for a crane."]),
     ("ad_label", ["Harbour Rovers 2 Millbrook United 1", "Attendance: 18,412"]),
 ]
 

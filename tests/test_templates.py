@@ -131,8 +131,14 @@ def test_summary_for_the_report():
     site = out["sites"]["valley.example"]
     assert site["docs"] == 10 and site["template_lines"] >= 2
     assert {"line", "share"} <= set(site["examples"][0])
-    assert out["headlines"] == 10
+    assert out["headlines"] == 10 and out["sites_seen"] == 1
     json.dumps(out)
+
+
+def test_summary_lists_only_sites_with_templates():
+    docs = [page(t) for t in TITLES] + [page("Lonely story here", site="one.example")]
+    out = templates.summary(templates.learn(templates.scan(docs), None, CFG))
+    assert list(out["sites"]) == ["valley.example"] and out["sites_without_template"] == 1
 
 
 def test_site_falls_back_to_host_then_empty():
