@@ -132,6 +132,14 @@ def _swap(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
     return text
 
 
+WORD_CAP = 1000   # word counts stop here: every threshold is far below it
+
+
+def count_words(text: str, cap: int = WORD_CAP) -> int:
+    """Words in `text`, at most cap + 1 (a 2 MB single line is not split whole)."""
+    return len(text.split(None, cap))
+
+
 def fold(text: str) -> str:
     """Whitespace folded, apostrophes straight: the form patterns are matched against."""
     return " ".join(_swap(text, _APOS).split())
@@ -245,7 +253,7 @@ def describe(doc: Document, disabled: frozenset[str] = frozenset()) -> list[Line
     lines = []
     for i, p in enumerate(doc.paragraphs):
         text = p.text.strip()
-        words = len(text.split())
+        words = count_words(text)
         # keys matter only for lines short enough to be template, headline or title
         ln = Line(i, text, p.kind, words, line_key(text) if words <= KEYED_WORDS else "")
         ln.sentence = is_sentence(text)

@@ -139,7 +139,7 @@ def date_line(text: str) -> str | None:
 
 # ---- bylines, datelines, titles ---------------------------------------------------------
 def byline_of(text: str) -> str | None:
-    if len(text.split()) > 16:
+    if boilerplate.count_words(text, 20) > 16:
         return None
     m = rules().byline.match(text.strip())
     if not m:
@@ -166,7 +166,7 @@ _SENTENCE_BREAK = re.compile(r"(?<=[a-z]{2})[.!?][\"”’]?\s+[A-Z“\"]")
 def title_shaped(text: str, kind: str = "p") -> bool:
     """Reads as a headline: short, one sentence, capitalised, not a lead sentence."""
     t = rules().title
-    words = len(text.split())
+    words = boilerplate.count_words(text, 40)
     if not (t["min_words"] <= words <= t["max_words"]) or len(text) > t["max_chars"]:
         return False
     if kind == "h":
@@ -216,8 +216,8 @@ def read_header(doc: Document, template: dict[str, float] | None = None,
     for i, p in enumerate(paras[:HEADER_SCAN]):
         text = p.text[h.glued_date[1]:] if (i == 0 and h.glued_date) else p.text
         text = text.strip()
-        words = len(text.split())
-        key = boilerplate.line_key(text)
+        words = boilerplate.count_words(text)
+        key = boilerplate.line_key(text) if words <= boilerplate.KEYED_WORDS else ""
         if title_key and key == title_key:
             h.title_copies.append(i)
             continue
@@ -322,7 +322,7 @@ def date_from_removed_chrome(doc: Document) -> None:
     """An HTML page may state its date only in a block the extractor dropped as chrome
     (a "widget" holding "2025-11-05"): take the first such block that is only a date line."""
     for e in doc.edits:
-        if e.stage == "html" and e.action == "remove" and len(e.before.split()) <= 12:
+        if e.stage == "html" and e.action == "remove" and boilerplate.count_words(e.before, 20) <= 12:
             iso = date_line(e.before)
             if iso:
                 doc.date = iso
@@ -333,7 +333,7 @@ def date_from_removed_chrome(doc: Document) -> None:
 
 def record_dateline(doc: Document) -> None:
     for i, p in enumerate(doc.paragraphs[:HEADER_SCAN]):
-        words = len(p.text.split())
+        words = boilerplate.count_words(p.text, 20)
         if words >= 12:
             place = dateline_of(p.text)
             if place:

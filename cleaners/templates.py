@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from cleaners.boilerplate import line_key, match_family
+from cleaners.boilerplate import count_words, line_key, match_family
 from cleaners.document import Document
 
 log = logging.getLogger("cleaners.templates")
@@ -98,7 +98,7 @@ def counted_keys(doc: Document) -> set[str]:
     n = len(doc.paragraphs)
     keys = set()
     for i, p in enumerate(doc.paragraphs):
-        words = len(p.text.split())
+        words = count_words(p.text, EDGE_WORDS)
         at_edge = i < EDGE_LINES[0] or i >= n - EDGE_LINES[1]
         if words <= SHORT_WORDS or (at_edge and words <= EDGE_WORDS):
             keys.add(line_key(p.text))
@@ -111,10 +111,11 @@ def story_of(doc: Document) -> int:
     (after a dateline). Copies of one article share it; a headline would not do, since the
     first headline-shaped line of a page can be a menu label."""
     for p in doc.paragraphs:
-        words = p.text.split()
-        prose = len(words) >= 25 or (len(words) >= 12 and p.text.rstrip().endswith((".", "!", "?", "”", '"')))
-        if prose and not match_family(p.text, len(words)):      # not a cookie banner
-            head = p.text.split(" — ", 1)[-1] if " — " in " ".join(words[:10]) else p.text
+        n = count_words(p.text)
+        prose = n >= 25 or (n >= 12 and p.text.rstrip().endswith((".", "!", "?", "”", '"')))
+        if prose and (n > 120 or not match_family(p.text, n)):      # not a cookie banner
+            opening = " ".join(p.text.split(None, 10)[:10])
+            head = p.text.split(" — ", 1)[-1] if " — " in opening else p.text
             return _crc(line_key(" ".join(head.split()[:12])))
     longest = max((p.text for p in doc.paragraphs), key=len, default="")
     return _crc(line_key(longest)[:300])
