@@ -111,8 +111,9 @@ class CleanLock:
     def release(self) -> None:
         if self.fd is None:
             return
-        # Leave the file (with our pid) in place: unlinking a flocked file races with a waiter
-        # that opened the old inode. The content is only informative.
+        # Keep the file (unlinking a flocked file races with a waiter that opened the old inode)
+        # but clear our details: a file that still names a dead pid then means a killed run.
+        os.ftruncate(self.fd, 0)
         fcntl.flock(self.fd, fcntl.LOCK_UN)
         os.close(self.fd)
         self.fd = None

@@ -10,6 +10,7 @@ on its own lives only as long as one run, so `serve` refuses to start without PR
 from __future__ import annotations
 
 import datetime as dt
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -108,10 +109,36 @@ def check_server(url: str | None, timeout: float = 5.0) -> str:
     return url
 
 
-def serve_deployment(deployment: Any) -> None:
-    """Serve until SIGTERM or Ctrl-C (Prefect's runner handles both and returns / exits 0).
+def serve_deployment(deployment: Any, say=print) -> None:
+    """Serve until Ctrl-C or SIGTERM; either way Prefect shuts down in order (the serving task is
+    cancelled, the schedule paused) and the command exits 0. Runs execute in subprocesses.
 
-    Runs execute in subprocesses; schedules are paused again when serving stops."""
-    from prefect import serve
+    Prefect's `serve()` is not used as is for two reasons. Its runner's SIGTERM handler calls
+    sys.exit() inside the event loop, which tears the loop down mid-I/O (asyncio tracebacks on
+    screen, a flow run possibly left holding the deployment's slot); here SIGTERM is turned into
+    the Ctrl-C path instead. And it takes a runner-side `limit`, which leaves due runs Scheduled
+    and runs them late one after the other; the deployment's concurrency limit (CANCEL_NEW)
+    cancels them instead, which is what we want."""
+    import asyncio
 
-    serve(deployment, pause_on_shutdown=True, limit=CONCURRENCY_LIMIT)
+    from prefect.runner import Runner
+
+    class StopLikeCtrlC(Runner):
+        def handle_sigterm(self, *args: Any, **kwargs: Any) -> None:
+            # asyncio's SIGINT handler cancels the main task, then raises KeyboardInterrupt
+            signal.raise_signal(signal.SIGINT)
+
+    # a shell starts background jobs with SIGINT ignored; SIGTERM relies on the SIGINT path
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    runner = StopLikeCtrlC(pause_on_shutdown=True)
+    runner.add_deployment(deployment)
+    schedule = deployment.schedules[0].schedule
+    every = (f"cron '{schedule.cron}'" if getattr(schedule, "cron", None)
+             else f"every {schedule.interval.total_seconds():g} s")
+    say(f"serving {deployment.flow_name}/{deployment.name} ({every}, one run at a time) "
+        f"against {api_url()}; stop with Ctrl-C or SIGTERM")
+    try:
+        asyncio.run(runner.start())
+    except KeyboardInterrupt:
+        pass
+    say("stopped serving; the schedule is paused until the next `newsclean serve`")

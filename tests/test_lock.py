@@ -102,3 +102,14 @@ def test_context_manager_releases_on_error(tmp_path):
             1 / 0
     with lock.held(tmp_path) as lk:
         assert lk.fd is not None
+
+
+def test_a_lock_released_normally_is_not_reported_as_stale(tmp_path):
+    probe = [sys.executable, "-c", "import sys; from cleaners import lock\n"
+             "lock.release(lock.acquire(sys.argv[1]))", str(tmp_path)]
+    subprocess.run(probe, check=True)
+    lk = lock.acquire(tmp_path)
+    try:
+        assert lk.took_over == {}
+    finally:
+        lock.release(lk)
