@@ -49,15 +49,15 @@ class Family:
     list_head: bool
     regexes: tuple[re.Pattern, ...]
     end: re.Pattern | None = None                 # matched at the end of the line
-    requires: tuple[str, ...] = ()                # one must be in the lower-cased line
+    requires: re.Pattern | None = None            # one of these must be in the lower-cased line
     weak: bool = False                            # prose that continues the body stays body
 
     def matches(self, text: str, words: int, low: str | None = None) -> bool:
         if words > self.max_words:
             return False
-        if self.requires:
+        if self.requires is not None:
             low = text.casefold() if low is None else low
-            if not any(r in low for r in self.requires):
+            if not self.requires.search(low):
                 return False
         return (any(r.fullmatch(text) for r in self.regexes)
                 or (self.end is not None and self.end.search(text) is not None))
@@ -70,6 +70,11 @@ def _compile(spec: dict[str, Any]) -> tuple[re.Pattern, ...]:
     if spec.get("patterns_cs"):
         out.append(re.compile("|".join(f"(?:{p})" for p in spec["patterns_cs"]), re.S))
     return tuple(out)
+
+
+def _compile_requires(spec: dict[str, Any]) -> re.Pattern | None:
+    words = spec.get("requires")
+    return re.compile("|".join(re.escape(w) for w in words)) if words else None
 
 
 def _compile_end(spec: dict[str, Any]) -> re.Pattern | None:
@@ -87,7 +92,7 @@ def catalogue() -> tuple[Family, ...]:
         fams.append(Family(name, spec.get("note", ""), int(spec.get("max_words", 12)),
                            bool(spec.get("in_body", False)), bool(spec.get("terminator", False)),
                            bool(spec.get("list_head", False)), _compile(spec), _compile_end(spec),
-                           tuple(spec.get("requires", ())), bool(spec.get("weak", False))))
+                           _compile_requires(spec), bool(spec.get("weak", False))))
     return tuple(fams)
 
 
