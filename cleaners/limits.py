@@ -91,6 +91,15 @@ class DocTimer:
         return outcome
 
 
+# OSErrors that another try cannot fix
+PERMANENT_IO_ERRORS = (FileNotFoundError, PermissionError, IsADirectoryError, NotADirectoryError)
+
+
+def is_transient_io_error(exc: BaseException) -> bool:
+    """Disk or network-share trouble worth another try (EIO, ESTALE, ENOSPC freed later...)."""
+    return isinstance(exc, OSError) and not isinstance(exc, PERMANENT_IO_ERRORS)
+
+
 def retry_io(fn: Callable[..., T], *args, attempts: int = 3, delay: float = 1.0, **kwargs) -> T:
     """Call fn, again after a transient OSError (disk, network share); other errors pass through.
 
@@ -99,8 +108,8 @@ def retry_io(fn: Callable[..., T], *args, attempts: int = 3, delay: float = 1.0,
     for attempt in range(1, attempts + 1):
         try:
             return fn(*args, **kwargs)
-        except OSError:
-            if attempt == attempts:
+        except OSError as exc:
+            if attempt == attempts or not is_transient_io_error(exc):
                 raise
             time.sleep(delay * attempt)
     raise AssertionError("unreachable")

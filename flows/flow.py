@@ -31,9 +31,11 @@ def scan_task(raw_dir: str, items: list, cfg: Config) -> Any:
 
 
 def _transient_io_error(task, task_run, state) -> bool:
-    """Retry a batch only for OSError (disk, network share): document problems are rejects
-    inside the batch, and anything else is a bug a retry would not fix."""
-    return isinstance(state.data, OSError)
+    """Retry a batch only for transient OSError (disk, network share): document problems are
+    rejects inside the batch, and anything else is a bug a retry would not fix."""
+    from cleaners.limits import is_transient_io_error
+
+    return is_transient_io_error(state.data) if isinstance(state.data, BaseException) else False
 
 
 # a retry only rewrites the batch's own staging file, so it is safe

@@ -91,3 +91,15 @@ def test_prefect_yaml_describes_the_same_deployment():
 
     flow = load_flow_from_entrypoint(str(REPO / module) + ":" + func)
     assert flow.name == "clean-corpus"
+
+
+def test_batch_task_retries_only_io_errors():
+    from prefect.states import Failed
+
+    from flows.flow import _transient_io_error, clean_task
+
+    assert clean_task.retries == 2
+    assert clean_task.retry_condition_fn is _transient_io_error
+    assert _transient_io_error(None, None, Failed(data=OSError("stale NFS handle")))
+    assert not _transient_io_error(None, None, Failed(data=PermissionError("denied")))
+    assert not _transient_io_error(None, None, Failed(data=ValueError("a bug")))

@@ -139,3 +139,36 @@ def test_retry_io_retries_oserror_only():
     with pytest.raises(ValueError):
         limits.retry_io(bug, delay=0)
     assert len(bad) == 1
+
+    gone = []
+
+    def missing():
+        gone.append(1)
+        raise FileNotFoundError("no such file")
+
+    with pytest.raises(FileNotFoundError):
+        limits.retry_io(missing, delay=0)
+    assert len(gone) == 1          # permanent: not retried
+
+
+def test_time_limit_reaches_the_rejected_shard_of_a_real_run(tmp_path):
+    """Wired into clean_batch: with an absurdly small limit every article is rejected with the
+    timeout reason, and the run still completes (units accounted once)."""
+    import json
+
+    from cleaners.config import Config
+    from cleaners.run import run_local
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    words = "The harbour board approved the plan for the northern pier after a long meeting. " * 12
+    for i in range(3):
+        (raw / f"a{i}.txt").write_text(f"Title {i}\n\n{words}\n\n{words} Number {i}.\n")
+    cfg = Config()
+    cfg.run.doc_timeout_seconds = 1e-6
+    summary = run_local(raw, tmp_path / "clean", cfg)
+    assert summary["units"]["rejected"] == 3
+    lines = [json.loads(line) for p in (tmp_path / "clean" / "rejected").glob("*.jsonl")
+             for line in p.read_text().splitlines()]
+    assert sorted(r["source"] for r in lines) == ["a0.txt", "a1.txt", "a2.txt"]
+    assert all(r["reasons"] == ["pipeline.timeout: took over 1e-06 s"] for r in lines)
