@@ -289,14 +289,14 @@ def write_batch(plan: RunPlan, result: BatchResult, duplicates: dict[str, Any],
     name = shard_name(plan.run_id, result.index)
     for line in read_jsonl(Path(result.staged)):
         rec, ed = line["record"], line.get("edits")
-        rec.update(_raw_fields(plan, rec["source"]))
+        rec.update(_raw_fields(plan, rec["source"], store))
         if line["kind"] == "kept" and rec["id"] in duplicates:
             dup = duplicates[rec["id"]]
             reason = f"dedup.{dup.kind}: {dup.message}"
             rejected.append({"id": rec["id"], "source": rec["source"], "reasons": [reason],
                              "duplicate_of": dup.keeper_id, "similarity": dup.similarity,
                              "title": rec.get("title"), "url": rec.get("url"),
-                             **_raw_fields(plan, rec["source"])})
+                             **_raw_fields(plan, rec["source"], store)})
             ed.update(status="duplicate", reasons=[reason])
         elif line["kind"] == "kept":
             corpus.append(rec)
@@ -326,9 +326,13 @@ def _items_of(plan: RunPlan, index: int) -> list[readers.WorkItem]:
     return plan.batches[index - 1].items
 
 
-def _raw_fields(plan: RunPlan, source: str) -> dict[str, Any]:
+def _raw_fields(plan: RunPlan, source: str, store: StateStore) -> dict[str, Any]:
+    """Where the unit came from, so a rebuilt state store still knows the raw file (the sha1
+    lets it tell a touched-but-identical file from a changed one)."""
     info = plan.files.get(source.split("#", 1)[0])
-    return {"raw_size": info.size, "raw_mtime": info.mtime} if info else {}
+    if info is None:
+        return {}
+    return {"raw_size": info.size, "raw_mtime": info.mtime, "raw_sha1": store.file_sha1(info)}
 
 
 def finish_run(plan: RunPlan, results: list[BatchResult], dedup_result: Any,
