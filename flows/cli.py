@@ -35,17 +35,22 @@ def run(raw: Path = typer.Argument(Path("raw"), help="folder of raw articles (wa
         config: Optional[Path] = typer.Option(None, "--config", help="TOML config file"),
         batch_size: Optional[int] = typer.Option(None, "--batch-size", min=1, help="documents per task run"),
         progress: bool = typer.Option(True, "--progress/--no-progress", help="show a progress bar"),
-        wait: bool = typer.Option(False, "--wait", help="if another run is using CLEAN, wait for it to end")) -> None:
+        wait: bool = typer.Option(False, "--wait", help="if another run is using CLEAN, wait for it to end"),
+        runner: str = typer.Option("auto", "--runner", help="where the batches run: auto | thread | "
+                                   "process[:N] | dask (a local Dask cluster) | dask://HOST:PORT "
+                                   "(an existing Dask scheduler)")) -> None:
     """Clean the new and changed units of RAW into CLEAN (a Prefect flow run)."""
     from cleaners import lock
     from cleaners.config import ConfigError
     from cleaners.run import UsageError, check_dirs
     from flows.flow import resolve_config
+    from flows.runners import RunnerError, check_spec
 
     try:
         check_dirs(raw, clean)
         resolve_config(str(config) if config else None, None, batch_size)  # fail fast, before Prefect
-    except (UsageError, ConfigError) as exc:
+        runner = check_spec(runner)
+    except (UsageError, ConfigError, RunnerError) as exc:
         _fail(str(exc))
     # CLEAN/.lock before Prefect starts: a busy CLEAN fails at once (the run re-enters the lock)
     try:
@@ -53,7 +58,7 @@ def run(raw: Path = typer.Argument(Path("raw"), help="folder of raw articles (wa
     except lock.LockBusy as exc:
         _fail(str(exc), code=EXIT_BUSY)
     try:
-        summary = _run_flow(raw, clean, config, batch_size, progress)
+        summary = _run_flow(raw, clean, config, batch_size, progress, runner)
     finally:
         lock.release(held)
     _print_summary(summary)
@@ -86,7 +91,7 @@ def serve(raw: Path = typer.Argument(Path("raw"), help="folder of raw articles (
 
 
 def _run_flow(raw: Path, clean: Path, config: Optional[Path], batch_size: Optional[int],
-              progress: bool) -> dict:
+              progress: bool, runner: str = "auto") -> dict:
     from cleaners.state import StateCorrupt
     from flows import flow as F
     from flows.quiet import quiet_server_shutdown
@@ -98,7 +103,8 @@ def _run_flow(raw: Path, clean: Path, config: Optional[Path], batch_size: Option
         F.PROGRESS_HOOK = lambda done, total: bar.update(task_id, completed=done, total=total)
         bar.start()
     try:
-        return F.clean_corpus(str(raw), str(clean), str(config) if config else None, batch_size)
+        return F.clean_corpus(str(raw), str(clean), str(config) if config else None, batch_size,
+                              runner=runner)
     except StateCorrupt as exc:
         _fail(str(exc))
     finally:

@@ -18,6 +18,7 @@ from prefect.utilities.annotations import quote
 from cleaners import run as R
 from cleaners.config import Config, from_dict, load_config
 from flows.artifacts import BatchProgress, publish_run_artifacts
+from flows.runners import batch_runner, describe, started
 
 # Set by the CLI for a local progress bar: called as hook(done_batches, total_batches).
 PROGRESS_HOOK: Callable[[int, int], None] | None = None
@@ -57,10 +58,19 @@ def resolve_config(config_path: str | None, overrides: dict | None, batch_size: 
     return cfg
 
 
+def _map(pool: Any, task_fn: Any, **parameters: Any) -> Any:
+    """`task_fn.map(**parameters)` on the batch runner `pool`, or on the flow's runner (None)."""
+    return pool.map(task_fn, parameters) if pool is not None else task_fn.map(**parameters)
+
+
 @flow(name="clean-corpus", log_prints=False)
 def clean_corpus(raw_dir: str = "raw", clean_dir: str = "clean", config_path: str | None = None,
-                 batch_size: int | None = None, config_overrides: dict | None = None) -> dict:
-    """Clean the new and changed units of RAW into CLEAN; returns the run summary."""
+                 batch_size: int | None = None, config_overrides: dict | None = None,
+                 runner: str = "auto") -> dict:
+    """Clean the new and changed units of RAW into CLEAN; returns the run summary.
+
+    `runner` says where the batch tasks run (flows/runners.py): auto (a process pool when there
+    are several batches and cores), thread, process[:N], dask, dask://HOST:PORT."""
     logger = get_run_logger()
     cfg = resolve_config(config_path, config_overrides, batch_size)
     steps: dict[str, float] = {}
@@ -73,23 +83,27 @@ def clean_corpus(raw_dir: str = "raw", clean_dir: str = "clean", config_path: st
         steps["plan"] = time.perf_counter() - t
         progress = BatchProgress(len(plan.batches), plan.clean_dir, plan.run_id)  # Prefect artifact
 
-        t = time.perf_counter()
-        counts = scan_task.map(unmapped(str(plan.raw_dir)), [quote(b.scan_items) for b in plan.batches],
-                               unmapped(quote(cfg)))
-        learned = R.learn_templates(plan.clean_dir, [f.result() for f in counts], cfg, plan=plan)
-        steps["templates"] = time.perf_counter() - t
+        pool = batch_runner(runner, len(plan.batches))   # None: the flow's own thread pool
+        # absolute paths: a Dask worker on another machine has another working directory
+        raw, work = unmapped(str(plan.raw_dir.resolve())), unmapped(str(plan.work_dir.resolve()))
+        with started(pool):   # the workers live for both maps, then go before dedup
+            t = time.perf_counter()
+            counts = _map(pool, scan_task, raw_dir=raw, cfg=unmapped(quote(cfg)),
+                          items=[quote(b.scan_items) for b in plan.batches])
+            learned = R.learn_templates(plan.clean_dir, [f.result() for f in counts], cfg, plan=plan)
+            steps["templates"] = time.perf_counter() - t
 
-        t = time.perf_counter()
-        futures = clean_task.map(unmapped(str(plan.raw_dir)), unmapped(str(plan.work_dir)),
-                                 [quote(b) for b in plan.batches], unmapped(quote(cfg)),
-                                 unmapped(quote(learned)))
-        results = []
-        for f in futures:
-            results.append(f.result())
-            progress.update(len(results))
-            if PROGRESS_HOOK:
-                PROGRESS_HOOK(len(results), len(plan.batches))
-        steps["clean"] = time.perf_counter() - t
+            t = time.perf_counter()
+            futures = _map(pool, clean_task, raw_dir=raw, work_dir=work, cfg=unmapped(quote(cfg)),
+                           learned=unmapped(quote(learned)), batch=[quote(b) for b in plan.batches])
+            results = []
+            for f in futures:
+                results.append(f.result())
+                progress.update(len(results))
+                if PROGRESS_HOOK:
+                    PROGRESS_HOOK(len(results), len(plan.batches))
+            del futures, counts       # the results list is the only copy the flow keeps
+            steps["clean"] = time.perf_counter() - t
 
         t = time.perf_counter()
         dd = R.decide_duplicates(results, store, cfg)
@@ -100,7 +114,7 @@ def clean_corpus(raw_dir: str = "raw", clean_dir: str = "clean", config_path: st
         for r in results:
             R.write_batch(plan, r, dd.duplicates, store, done)
         steps["write"] = time.perf_counter() - t
-        summary = R.finish_run(plan, results, dd, steps, learned, runner="prefect")
+        summary = R.finish_run(plan, results, dd, steps, learned, runner=f"prefect/{describe(pool)}")
         publish_run_artifacts(summary, plan.clean_dir)   # summary, rules table, link to report.html
     finally:
         R.close_run(plan, store)   # closes the store, releases CLEAN/.lock
