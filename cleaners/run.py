@@ -19,8 +19,11 @@ import signal
 import sys
 import time
 from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
@@ -378,9 +381,21 @@ def _now() -> str:
 
 
 # ---- the loop without Prefect ----------------------------------------------------------
+def local_pool(workers: int, batches: int) -> Any:
+    """A process pool for the batch functions when workers > 1 and there are several batches;
+    otherwise a null context (the batches run in this process, one after another)."""
+    if workers <= 1 or batches <= 1:
+        return nullcontext(None)
+    import multiprocessing
+
+    # spawn, as Prefect's process pool does: no state inherited from this process
+    return ProcessPoolExecutor(min(workers, batches), mp_context=multiprocessing.get_context("spawn"))
+
+
 def run_local(raw_dir: str | Path, clean_dir: str | Path, cfg: Config | None = None,
               on_batch: Callable[[BatchResult, int], None] | None = None,
-              wait: bool = False) -> dict[str, Any]:
+              wait: bool = False, workers: int = 1) -> dict[str, Any]:
+    """The whole run without Prefect; `workers` > 1 cleans the batches in a process pool."""
     cfg = cfg or Config()
     steps: dict[str, float] = {}
     t = time.perf_counter()
@@ -388,17 +403,20 @@ def run_local(raw_dir: str | Path, clean_dir: str | Path, cfg: Config | None = N
     try:
         plan.work_dir.mkdir(parents=True, exist_ok=True)
         steps["plan"] = time.perf_counter() - t
-        t = time.perf_counter()
-        learned = learn_templates(plan.clean_dir, (scan_batch(plan.raw_dir, b.scan_items, cfg)
-                                                   for b in plan.batches), cfg, plan=plan)
-        steps["templates"] = time.perf_counter() - t
-        t = time.perf_counter()
-        results = []
-        for b in plan.batches:
-            results.append(retry_io(clean_batch, plan.raw_dir, plan.work_dir, b, cfg, learned))
-            if on_batch:
-                on_batch(results[-1], len(plan.batches))
-        steps["clean"] = time.perf_counter() - t
+        with local_pool(workers, len(plan.batches)) as pool:
+            each = pool.map if pool else map     # results in batch order either way
+            t = time.perf_counter()
+            learned = learn_templates(plan.clean_dir, each(scan_batch, repeat(plan.raw_dir), [
+                b.scan_items for b in plan.batches], repeat(cfg)), cfg, plan=plan)
+            steps["templates"] = time.perf_counter() - t
+            t = time.perf_counter()
+            results = []
+            for result in each(retry_io, repeat(clean_batch), repeat(plan.raw_dir),
+                               repeat(plan.work_dir), plan.batches, repeat(cfg), repeat(learned)):
+                results.append(result)
+                if on_batch:
+                    on_batch(result, len(plan.batches))
+            steps["clean"] = time.perf_counter() - t
         t = time.perf_counter()
         dd = decide_duplicates(results, store, cfg)
         steps["dedup"] = time.perf_counter() - t
@@ -418,10 +436,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("clean", nargs="?", default="clean")
     ap.add_argument("--config")
     ap.add_argument("--wait", action="store_true", help="wait for a run holding CLEAN to end")
+    ap.add_argument("--workers", type=int, default=1, help="processes for the batches (default 1)")
     args = ap.parse_args(argv)
     cfg = load_config(args.config) if args.config else Config()
     try:
-        summary = run_local(args.raw, args.clean, cfg, wait=args.wait)
+        summary = run_local(args.raw, args.clean, cfg, wait=args.wait, workers=args.workers)
     except (clean_lock.LockBusy, UsageError) as exc:
         print(f"newsclean: {exc}", file=sys.stderr)
         return 3 if isinstance(exc, clean_lock.LockBusy) else 2
