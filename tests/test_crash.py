@@ -9,6 +9,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -196,3 +198,85 @@ def test_templates_of_a_killed_run_are_not_counted_twice(world, tmp_path):
     kept = dict(results["straight"][0])
     assert sum(RECURRING in text for text in kept.values()) == 3
     assert results["killed"] == results["straight"]
+
+
+def kill_processes_of(prefect_home):
+    """SIGKILL every process started with this PREFECT_HOME (a killed `newsclean run` leaves
+    its temporary Prefect server behind, in a session of its own). Linux /proc."""
+    import os
+
+    needle = f"PREFECT_HOME={prefect_home}".encode()
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            if needle in (entry / "environ").read_bytes().split(b"\0"):
+                os.kill(int(entry.name), signal.SIGKILL)
+        except (OSError, ProcessLookupError):
+            continue
+
+
+def _newsclean_env(tmp_path):
+    import os
+
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("PREFECT_") and k != "NEWSCLEAN_TEST_KILL_AT"}
+    env.update(PREFECT_HOME=str(tmp_path / "prefect-home"), PREFECT_SERVER_ANALYTICS_ENABLED="false",
+               COLUMNS="300")
+    return env
+
+
+def test_newsclean_run_on_a_busy_clean_fails_at_once_in_one_line(world, tmp_path):
+    from cleaners import lock
+
+    raw, config, _ = world
+    clean = tmp_path / "clean"
+    held = lock.acquire(clean)
+    try:
+        started = time.monotonic()
+        busy = subprocess.run([str(Path(sys.executable).parent / "newsclean"), "run", str(raw),
+                               str(clean), "--config", str(config), "--no-progress"],
+                              capture_output=True, text=True, env=_newsclean_env(tmp_path))
+        seconds = time.monotonic() - started
+    finally:
+        lock.release(held)
+    assert busy.returncode == 3, busy.stderr
+    assert busy.stderr.strip().count("\n") == 0 and "in use by run pid" in busy.stderr
+    assert "Traceback" not in busy.stderr
+    assert seconds < 15                          # before any Prefect server is started
+    assert not (clean / "corpus").exists()
+
+
+@pytest.mark.prefect
+def test_newsclean_run_killed_under_prefect_then_rerun(world, tmp_path):
+    """`newsclean run` (Prefect flow, batches as task runs in threads) killed between a batch's
+    shards and its commit; the next `newsclean run` gives the uninterrupted corpus."""
+    import os
+
+    raw, config, reference = world
+    clean = tmp_path / "clean"
+    cmd = [str(Path(sys.executable).parent / "newsclean"), "run", str(raw), str(clean),
+           "--config", str(config), "--no-progress"]
+    env = _newsclean_env(tmp_path)
+    # output to a file, not a pipe: the orphaned temporary server would keep a pipe open
+    with open(tmp_path / "killed.log", "w") as log:
+        killed = subprocess.Popen(cmd, env={**env, "NEWSCLEAN_TEST_KILL_AT": "placed:2"},
+                                  stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        assert killed.wait(120) == KILLED, (tmp_path / "killed.log").read_text()[-2000:]
+    finally:
+        kill_processes_of(env["PREFECT_HOME"])   # its temporary Prefect server outlives it
+    assert_each_unit_at_most_once(clean)
+    with open(tmp_path / "again.log", "w") as log:
+        again = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                 start_new_session=True)
+    try:
+        code = again.wait(120)
+    finally:
+        kill_processes_of(env["PREFECT_HOME"])
+    out = (tmp_path / "again.log").read_text()
+    assert code == 0, out[-2000:]
+    assert "Traceback" not in out
+    assert_each_unit_at_most_once(clean)
+    assert outcome(clean) == reference
+    assert_no_leftovers(clean)
