@@ -21,7 +21,6 @@ A text too short to tell gets lang None and is left to the quality stage.
 from __future__ import annotations
 
 import re
-import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
@@ -140,15 +139,8 @@ def foreign_script_letters(text: str, script: str) -> tuple[int, int]:
 
 
 # ---- langdetect ----------------------------------------------------------------------------
-_FACTORY_LOCK = threading.Lock()
-
-
 def _factory() -> detector_factory.DetectorFactory:
-    # langdetect's init_factory publishes its global factory *before* loading the profiles: a
-    # second thread (Prefect maps batches on a thread pool) would detect with half the profiles
-    # loaded and get a wrong language. Loading under a lock makes the others wait for it.
-    with _FACTORY_LOCK:
-        detector_factory.init_factory()     # loads the profiles on the first call only
+    detector_factory.init_factory()     # loads the profiles on the first call only
     return detector_factory._factory
 
 
