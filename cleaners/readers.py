@@ -441,7 +441,9 @@ def _read_json(data: bytes, rel: str, gz: bool, cfg: ReadConfig) -> Iterator[Doc
     except RecursionError:
         raise _Reject("bad_json", "JSON nested too deeply") from None
     except ValueError as err:
-        if "Extra data" in str(err):      # JSON lines saved with a .json name
+        # JSON lines saved with a .json name; a single line with junk after a value ("0!")
+        # is just invalid JSON, one unit under the file's name
+        if "Extra data" in str(err) and sum(1 for ln in decoded.text.split("\n") if ln.strip()) > 1:
             yield from _read_jsonl_bytes(data, rel, gz, cfg)
             return
         raise _Reject("bad_json", f"not valid JSON: {_short(err)}") from None
