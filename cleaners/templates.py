@@ -29,13 +29,14 @@ from __future__ import annotations
 import json
 import logging
 import os
+import re
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterable
 
 from cleaners.boilerplate import count_words, line_key, match_family
-from cleaners.document import Document
+from cleaners.document import Document, Paragraph
 
 log = logging.getLogger("cleaners.templates")
 
@@ -121,11 +122,28 @@ def story_of(doc: Document) -> int:
     return _crc(line_key(longest)[:300])
 
 
+# UTF-8 read as cp1252/latin-1: "â€™", "Ã©", "Â " (a lead byte then a continuation character)
+_MOJIBAKE = re.compile("[ÂÃâ][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e"
+                       "\u0192\u02c6\u02dc\u2013-\u203a\u20ac\u2122]")
+
+
+def as_repaired(doc: Document) -> Document:
+    """The document as the cleaning stages will see it after the unicode stage, for counting:
+    a page read with the wrong encoding ("âWe were told...â") would otherwise count its
+    headline and template lines under keys no cleaned line ever has. Only documents showing
+    the mojibake signature pay for the repair."""
+    if not any(_MOJIBAKE.search(p.text) for p in doc.paragraphs[:EDGE_LINES[0] + 3]):
+        return doc
+    from cleaners import unicode_fix  # ftfy with the stage's settings
+    fixed = [Paragraph(unicode_fix.repaired_text(p.text), p.kind) for p in doc.paragraphs]
+    return replace(doc, paragraphs=fixed, edits=[])
+
+
 def scan(docs: Iterable[Document]) -> TemplateCounts:
     """Count line keys per site and headlines over a batch of structured documents."""
     from cleaners import metadata  # metadata imports boilerplate; keep import order simple
     counts = TemplateCounts()
-    for doc in docs:
+    for doc in map(as_repaired, docs):
         site = counts.sites.setdefault(site_of(doc), SiteCounts())
         everywhere = counts.sites.setdefault(ALL_SITES, SiteCounts())
         site.docs += 1

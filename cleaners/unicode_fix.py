@@ -96,10 +96,16 @@ def fix_metadata_text(doc: Document) -> None:
         value = getattr(doc, name)
         if not value or needs_nothing(value):
             continue
-        fixed = _INVISIBLE.sub("", ftfy.fix_text(value, config=_FTFY_CONFIG)).strip()
+        fixed = repaired_text(value).strip()
         if fixed and fixed != value:
             doc.edit(STAGE, "metadata_text", "replace", before=value, after=fixed, note=name)
             setattr(doc, name, fixed)
+
+
+def repaired_text(text: str) -> str:
+    """ftfy and invisible characters, without an edit log: for metadata fields and for the
+    template pre-pass, which must see the text the way this stage will leave it."""
+    return _INVISIBLE.sub("", ftfy.fix_text(text, config=_FTFY_CONFIG))
 
 
 def needs_nothing(text: str, straighten_quotes: bool = False,

@@ -103,6 +103,29 @@ def test_headlines_of_the_run_are_known():
     assert TITLES[0].casefold() in templates.known_headlines(learned)
 
 
+def _misread(text: str) -> str:
+    """UTF-8 bytes decoded as cp1252 (latin-1 where cp1252 has no character): what a page
+    with a wrong charset header reads as."""
+    try:
+        return text.encode("utf-8").decode("cp1252")
+    except UnicodeDecodeError:
+        return text.encode("utf-8").decode("latin-1")
+
+
+def test_headline_of_a_misdecoded_page_is_known_repaired():
+    title = "“Nobody warned us”: valley farmers count the cost"
+    doc = page(_misread(title))
+    assert doc.paragraphs[1].text != title
+    learned = templates.learn(templates.scan([doc]), None, CFG)
+    assert line_key(title) in templates.known_headlines(learned)
+
+
+def test_page_without_mojibake_is_counted_as_it_is():
+    # "Ã" followed by a plain letter is a name, not a misread byte pair
+    doc = page("Ãngel Ruiz opens a bakery in the valley")
+    assert templates.as_repaired(doc) is doc
+
+
 def test_save_load_round_trip_and_later_run_adds_counts(tmp_path):
     first = templates.learn(templates.scan([page(t) for t in TITLES[:2]]), None, CFG)
     assert not templates.template_lines(first, "valley.example")       # 2 docs: too few
