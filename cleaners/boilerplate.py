@@ -204,6 +204,8 @@ def shape_family(text: str, words: int) -> str | None:
     cookie banners in words the patterns do not know."""
     if words <= 30 and is_menu(text):
         return "menu"
+    if words <= 12 and is_nav_row(text):
+        return "menu"
     if words <= 14 and is_share_row(text):
         return "share_row"
     if words <= lexicon()["cookie"]["max_words"] and is_cookie_banner(text):
@@ -236,6 +238,13 @@ def is_menu(text: str) -> bool:
                     for x in items):
                 return True
     return False
+
+
+def is_nav_row(text: str) -> bool:
+    """Site controls run together without separators: "Menu  Search  Sign in"."""
+    words = lexicon()["nav_row"]["words"]
+    tokens = [t for t in re.split(r"[\s|•·,/:;()\[\]]+", text.casefold()) if t]
+    return len(tokens) >= 2 and all(t in words for t in tokens)
 
 
 def is_share_row(text: str) -> bool:
@@ -319,7 +328,8 @@ def protected_lines(lines: list[Line]) -> set[int]:
             continue
         run = []
         for nxt in lines[ln.index + 1:]:
-            if nxt.prose and not nxt.quoted:
+            # a list introduced by the sentence runs on through items that read as prose
+            if nxt.prose and not nxt.quoted and not _LIST_ITEM.match(nxt.text):
                 break
             run.append(nxt)
         if any(_example_form(x) for x in run):
@@ -368,10 +378,11 @@ def tail_is_footer(lines: list[Line], at: int, answers_allowed: bool) -> bool:
 
 def appended_faq(lines: list[Line], body_start: int, at: int) -> bool:
     """An FAQ heading closes the article only when the article before it asks no questions
-    of its own (an explainer written as questions keeps its FAQ)."""
+    of its own (an explainer written as questions keeps its FAQ). A question that a family
+    names ("Read more: Why are bridges closing?") is a link, not the article asking."""
     before = lines[body_start:at]
     return (sum(1 for ln in before if is_body_candidate(ln)) >= 2
-            and not any(ln.question and not ln.quoted for ln in before))
+            and not any(ln.question and not ln.quoted and ln.family is None for ln in before))
 
 
 def footer_start(lines: list[Line], start: int, end: int, protected: set[int],
@@ -452,6 +463,32 @@ def is_bare_headline(lines: list[Line], i: int) -> bool:
         not any(t in lex["articles"] for t in low[1:]) and names >= 1,
     ]
     return any(cues)
+
+
+def pasted_headlines(lines: list[Line], start: int, last: int, ev: "Evidence",
+                     protected: set[int], title: str | None) -> set[int]:
+    """Body lines taken for unlabelled headlines of other stories. One such line alone is not
+    enough: a real one-line paragraph ("Roads between Selby and Goole remain closed.") has
+    the same shape. Sites that paste related headlines into the text paste several, so a
+    candidate goes only when the document holds at least `min_per_document` of them (known
+    headlines of other articles in the run standing bare count too)."""
+    lex = lexicon()["bare_headline"]
+    zone = [ln for ln in lines[start:last + 1] if ln.index not in protected and not ln.quoted
+            and ln.words <= lex["max_words"] and ln.family is None]
+    found = {ln.index for ln in zone if is_bare_headline(lines, ln.index)}
+    if not found or not looks_english(lines):
+        return set()
+    # another story's headline standing bare counts; a labelled link ("Read more — X") is a
+    # site's widget, common on sites that never paste unlabelled headlines: it counts for
+    # nothing, and is no candidate itself (the link rules decide it)
+    known = 0
+    for ln in zone:
+        hit = headline_hit(ln, ev.headlines, title)
+        if hit == "other_headline":
+            known += 1
+        elif hit:
+            found.discard(ln.index)
+    return found if len(found) + known >= lex["min_per_document"] else set()
 
 
 def _narrates_past(low: list[str], lex: dict[str, Any]) -> bool:
@@ -550,12 +587,14 @@ def plan_removals(doc: Document, lines: list[Line], ev: Evidence,
     last = max(i for i in body if i < cut)
     for ln in lines[:start]:
         header_line(ln, plan, ev, protected, on)
+    pasted = pasted_headlines(lines, start, last, ev, protected, doc.title) if on("bare_headline") else set()
     for ln in lines[start:last + 1]:
-        body_line(lines, ln, plan, ev, protected, on, doc.title)
+        body_line(lines, ln, plan, ev, protected, on, doc.title, pasted)
+    closing = closing_lines(lines, last, cut if why != AFTER_BODY else len(lines), ev, doc.title)
     for ln in lines[last + 1:]:
         hard = ln.index >= cut and why != AFTER_BODY
-        footer_line(ln, plan, ev, protected, on, hard=hard,
-                    why=why if hard else AFTER_BODY)
+        footer_line(ln, plan, ev, protected | closing, on, hard=hard,
+                    why=why if hard else AFTER_BODY, title=doc.title)
     related_lists(lines, plan, protected, on)
     caption_titles(lines, plan, on)
     return plan
@@ -583,7 +622,7 @@ def header_line(ln: Line, plan: Plan, ev: Evidence, protected: set[int], on) -> 
 
 
 def body_line(lines: list[Line], ln: Line, plan: Plan, ev: Evidence, protected: set[int], on,
-              title: str | None) -> None:
+              title: str | None, pasted: set[int] = frozenset()) -> None:
     if ln.index in protected or ln.quoted:
         return
     fam = family_named().get(ln.family or "")
@@ -604,18 +643,74 @@ def body_line(lines: list[Line], ln: Line, plan: Plan, ev: Evidence, protected: 
         plan.drop(ln.index, "template", f"site template ({share:.0%} of docs)")
     elif (hit := headline_hit(ln, ev.headlines, title)) and on(hit):
         plan.drop(ln.index, hit, "headline of another article in this run")
-    elif on("bare_headline") and ln.words <= 14 and looks_english(lines) and is_bare_headline(lines, ln.index):
-        plan.drop(ln.index, "bare_headline", "pasted headline between two paragraphs")
+    elif ln.index in pasted and on("bare_headline"):
+        plan.drop(ln.index, "bare_headline", "pasted headline between two paragraphs "
+                  "(one of several in this document)")
+
+
+def is_headline_case(text: str) -> bool:
+    """Most longer words capitalised: "You Won't Believe What This Actor Looks Like Now"."""
+    long = [w for w in _WORD.findall(text) if len(w) >= 4]
+    return len(long) >= 3 and sum(1 for w in long if w[0].isupper()) / len(long) >= 0.7
+
+
+_NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[.,:]\d{1,3})?(?![\w.,]\d)")
+
+
+def is_data_line(ln: Line) -> bool:
+    """A results or figures line under a short intro: "Men's cup: Eastside 5 Millfield 1",
+    "High water 06:14 and 18:40". Two numbers or more; a teaser headline has one at most
+    ("10 Things Nobody Tells You")."""
+    return (ln.family is None and not ln.link_only and ln.words <= 40
+            and len(_NUMBER.findall(ln.text)) >= 2)
+
+
+def is_inline_boilerplate(ln: Line, ev: Evidence, title: str | None) -> bool:
+    """A line the body rules would remove wherever it stood (an ad label, a labelled link)."""
+    fam = family_named().get(ln.family or "")
+    return bool((fam is not None and fam.in_body) or ln.family in ("menu", "share_row")
+                or headline_hit(ln, ev.headlines, title))
+
+
+def closing_lines(lines: list[Line], last: int, bound: int, ev: Evidence,
+                  title: str | None) -> set[int]:
+    """Short lines that carry on from the last body paragraph before any footer line: the
+    closing quote of a story ("“That's something.”", too short to count as prose), a one-line
+    coda, or a short intro ending in ':' with the results or figures it introduces. Inline
+    boilerplate between them (an ad label, a labelled link) does not end the run; quoted
+    headlines in headline case and short unquoted calls to action ("Support our reporting
+    today.") do."""
+    keep: set[int] = set()
+    run = [ln for ln in lines[last + 1:bound] if not is_inline_boilerplate(ln, ev, title)]
+    in_list = False             # inside the lines a short intro ("Final results:") announced
+    for k, ln in enumerate(run):
+        if (ln.text.endswith(":") and ln.family is None and ln.words <= 12
+                and k + 1 < len(run) and is_data_line(run[k + 1])):
+            keep.add(ln.index)
+            in_list = True
+            continue
+        if in_list and is_data_line(ln):
+            keep.add(ln.index)
+            continue
+        in_list = False
+        if (ln.family or not ln.sentence or ln.link_only or ln.title_inside or ln.symbol_only
+                or ln.words > 60 or is_headline_case(ln.text)
+                or (not ln.quoted and ln.words <= 20 and footer_lexicon_hit(ln))):
+            break
+        keep.add(ln.index)
+    return keep
 
 
 def footer_line(ln: Line, plan: Plan, ev: Evidence, protected: set[int], on, hard: bool,
-                why: str) -> None:
+                why: str, title: str | None = None) -> None:
     if ln.family:
         plan.drop(ln.index, ln.family, why)
     elif ln.title_inside and on("title_repeat"):
         plan.drop(ln.index, "title_repeat", why)
     elif _template_share(ln, ev) and on("template"):
         plan.drop(ln.index, "template", f"site template ({_template_share(ln, ev):.0%} of docs)")
+    elif (hit := headline_hit(ln, ev.headlines, title)) and on(hit):
+        plan.drop(ln.index, hit, "headline of another article in this run")
     elif ln.link_only and on("link_line"):
         plan.drop(ln.index, "link_line", why)
     elif ln.symbol_only and on("symbol_line"):

@@ -160,6 +160,7 @@ def dateline_of(text: str) -> str | None:
     return place if len(letters) >= 3 and letters.isupper() else None
 
 
+_QUOTED_SPAN = re.compile(r"[“\"„«‘][^“”\"„«»‘’]{1,120}[”\"»’]")
 _SENTENCE_BREAK = re.compile(r"(?<=[a-z]{2})[.!?][\"”’]?\s+[A-Z“\"]")
 
 
@@ -180,7 +181,9 @@ def title_shaped(text: str, kind: str = "p") -> bool:
         return False            # a breadcrumb trail, even when it ends with the headline
     if dateline_of(text):
         return False
-    low = " " + text.casefold() + " "
+    # words inside quotation marks are someone's speech, not the lead's narration
+    # ("“We were told it was safe”: families demand inquiry" is a headline)
+    low = " " + _QUOTED_SPAN.sub(" ", text).casefold() + " "
     if any(f" {w} " in low for w in t["narrative_words"]):
         return False
     if text.rstrip().endswith(".") and words > t["max_words_with_period"]:

@@ -136,6 +136,33 @@ POSITIVE = [
     ("ai_summary", "foot", "Overall, the article highlights the challenges facing small harbour "
                            "towns and the importance of regional funding."),
     ("ai_summary", "foot", "Insgesamt zeigt der Artikel, wie wichtig der Hafen für die Stadt ist."),
+    ("cookie", "head", "Diese Webseite nutzt technisch notwendige Cookies. Wenn Sie weiter surfen, "
+                       "stimmen Sie der Nutzung zu."),
+    ("post_appeared", "foot", "This story originally ran in the Harbour Gazette. Reprinted with "
+                              "kind permission."),
+    ("post_appeared", "foot", "Dieser Text erschien ursprünglich bei Hafenblatt."),
+    ("post_appeared", "foot", "Cet article a été initialement publié sur Le Port Libre."),
+    ("post_appeared", "foot", "Este artículo fue publicado originalmente en Diario del Puerto."),
+    ("post_appeared", "foot", "This article is republished from Coastal Notes under a Creative "
+                              "Commons licence."),
+    ("support", "foot", "For 40 years the Gazette has covered the west coast. Please support local "
+                        "journalism by becoming a member."),
+    ("support", "foot", "Unterstützen Sie unabhängigen Journalismus mit einem Abo."),
+    ("support", "foot", "Make a one-off contribution to the Gazette from as little as £1."),
+    ("credit", "foot", "Additional reporting by Jan Berg in Portkennet."),
+    ("credit", "foot", "Gazette reporter Ann Lee contributed to this report."),
+    ("credit", "foot", "(Reporting by Jan Berg; Editing by Ann Lee)"),
+    ("credit", "foot", "Con información de la agencia local."),
+    ("ai_summary", "foot", "In conclusion, this story serves as a reminder of how fragile coastal "
+                           "towns have become."),
+    ("newsletter", "foot", "Want the harbour news before your first coffee? Sign up for our "
+                           "free morning newsletter."),
+    ("ad_label", "mid", "ADVERTISEMENT | STORY CONTINUES BELOW"),
+    ("ad_label", "mid", "La suite après cette publicité"),
+    ("follow", "foot", "Keep up to date with the Gazette by following us on Google News."),
+    ("follow", "foot", "Stay in the loop: follow us on WhatsApp and Telegram."),
+    ("comments", "foot", "Have your say in the comments below."),
+    ("comments", "foot", "Let us know what you think in the comments."),
     ("menu", "head", "News | Sport | Weather | Travel"),
     ("share_row", "head", "Facebook Twitter Email"),
     ("title_repeat", "head", TITLE),
@@ -214,10 +241,80 @@ def test_lookalike_content_survives(family, lines):
     assert_body_intact(doc)
 
 
+CLOSING_LOOKALIKES = [
+    # family it resembles, a real last paragraph of the story
+    ("support", "Fishermen said they would support the plan if mooring fees were frozen, and "
+                "several said they would become members of the new harbour co-operative."),
+    ("credit", "Dozens of skippers contributed to the report, which the council published in May."),
+    ("ai_summary", "Overall, the study shows that harbour fees rose by 40% in a decade, well "
+                   "ahead of inflation."),
+    ("post_appeared", "This story first appeared in print in 1911, when the pier opened."),
+    ("follow", "Keep up to date with the works on the council website, residents were told."),
+    ("follow", "Stay informed about the closures by reading the notices at the harbour office."),
+    ("follow", "Investors have been following us on this for years, the harbour master said."),
+    ("comments", "Have your say, the mayor told residents, before the plans are finalised."),
+    ("post_appeared", "The article was first published in Harbour Gazette in 1911 as a letter to "
+                      "the editor and is quoted in the council's report."),
+]
+
+
+@pytest.mark.parametrize("family,line", CLOSING_LOOKALIKES)
+def test_lookalike_closing_paragraph_survives(family, line):
+    doc = clean(article(foot=[line]))
+    assert line in kept(doc), f"{family} look-alike removed: {removed(doc)}"
+
+
 def test_short_closing_sentence_after_body_survives():
     closing = "The pier reopens in June."
     doc = clean(article(foot=[closing]))
     assert closing in kept(doc)
+
+
+def test_closing_quote_too_short_for_prose_survives():
+    closing = "“We will be back on the water by June.”"
+    doc = clean(article(foot=[closing]))
+    assert closing in kept(doc)
+    assert_body_intact(doc)
+
+
+def test_quoted_headline_after_body_goes():
+    # a teaser headline in quotes, not a sentence of the story
+    line = "“The Harbour Secret Nobody Wants You To Know About!”"
+    doc = clean(article(foot=[line]))
+    assert removed(doc).get(line) == "boilerplate.footer_zone"
+
+
+def test_closing_quote_after_an_ad_label_survives():
+    closing = "“We will be back on the water by June.”"
+    doc = clean(article(foot=["Advertisement", closing]))
+    assert closing in kept(doc)
+    assert removed(doc).get("Advertisement") == "boilerplate.ad_label"
+
+
+def test_results_under_a_short_intro_at_the_end_survive():
+    foot = ["Final scores:", "Harbour Rovers 2 Millbrook United 1", "Portkennet 0 Wanderers 3"]
+    doc = clean(article(foot=foot))
+    assert kept(doc) == BODY + foot
+
+
+def test_results_with_an_ad_label_among_them_survive():
+    foot = ["Final scores:", "Harbour Rovers 2 Millbrook United 1", "Advertisement",
+            "Portkennet 0 Wanderers 3"]
+    doc = clean(article(foot=foot))
+    assert kept(doc) == BODY + [foot[0], foot[1], foot[3]]
+
+
+def test_teaser_headlines_under_a_short_intro_at_the_end_go():
+    foot = ["Read next:", "10 Things Nobody Tells You About Piers", "Harbour Gazette Weekend"]
+    doc = clean(article(foot=foot))
+    assert kept(doc) == BODY
+
+
+def test_other_articles_question_headline_after_the_body_goes():
+    line = "Recommended reading — " + OTHER_TITLES[0] + "?"
+    learned = learned_from([[t + "?"] + BODY[:2] for t in OTHER_TITLES])
+    doc = clean(article(foot=[line]), learned=learned)
+    assert removed(doc).get(line) == "boilerplate.inline_related"
 
 
 def test_closing_background_paragraph_like_a_blurb_survives():
@@ -267,6 +364,15 @@ def test_faq_block_appended_after_the_article_goes():
     assert {removed(doc)[x] for x in faq} == {"boilerplate.faq"}
 
 
+def test_faq_after_an_article_with_a_question_shaped_link_goes():
+    link = "Read more: Why are ferry fares rising again?"
+    faq = ["Frequently asked questions", "What happened?", "The pier was damaged.",
+           "Who pays?", "A regional fund pays most of the cost."]
+    doc = clean(article(mid=[link], foot=faq))
+    assert kept(doc) == BODY
+    assert {removed(doc)[x] for x in faq} == {"boilerplate.faq"}
+
+
 def test_explainer_written_as_questions_keeps_its_faq():
     explainer = [TITLE, BODY[0], "What is changing?", BODY[1], "Who pays for it?", BODY[2],
                  "Frequently asked questions", "Will the pier close again?",
@@ -298,9 +404,51 @@ def test_caption_kind_paragraph_goes_inside_body():
     assert kept(doc) == BODY
 
 
-def test_bare_pasted_headline_between_paragraphs_goes():
-    line = "Islanders are protesting ferry cuts in Harbourside."
+def test_ad_label_between_an_intro_and_its_list_goes():
+    items = ["- Walkers can use the north end of the pier from March 1 while the decking is "
+             "replaced.",
+             "- Boats can land at the south steps at high tide, with a harbour hand on duty."]
+    mid = ["Here is what changes for pier users in March:", "Sponsored content", *items]
+    doc = clean(article(mid=mid))
+    assert removed(doc).get("Sponsored content") == "boilerplate.ad_label"
+    assert all(x in kept(doc) for x in items)
+    assert_body_intact(doc)
+
+
+def test_bare_pasted_headlines_between_paragraphs_go():
+    first = "Islanders are protesting ferry cuts in Harbourside."
+    second = "Harbour board backs crane depot in Portkennet."
+    paras = article(mid=[first])
+    paras.insert(5, second)
+    doc = clean(paras)
+    assert removed(doc).get(first) == "boilerplate.bare_headline"
+    assert removed(doc).get(second) == "boilerplate.bare_headline"
+    assert_body_intact(doc)
+
+
+def test_lone_headline_shaped_paragraph_survives():
+    # one short present-tense line naming two places is as likely a real paragraph
+    line = "Roads between Harbourside and Portkennet remain closed."
     doc = clean(article(mid=[line]))
+    assert line in kept(doc)
+    assert_body_intact(doc)
+
+
+def test_labelled_link_does_not_vouch_for_a_headline_shaped_paragraph():
+    line = "Roads between Harbourside and Portkennet remain closed."
+    paras = article(mid=[line])
+    paras.insert(5, "Recommended reading — " + OTHER_TITLES[0])
+    learned = learned_from([[t] + BODY[:2] for t in OTHER_TITLES])
+    doc = clean(paras, learned=learned)
+    assert line in kept(doc)
+
+
+def test_lone_headline_shaped_paragraph_goes_beside_a_known_headline():
+    line = "Islanders are protesting ferry cuts in Harbourside."
+    paras = article(mid=[line])
+    paras.insert(5, OTHER_TITLES[0])
+    learned = learned_from([[t] + BODY[:2] for t in OTHER_TITLES])
+    doc = clean(paras, learned=learned)
     assert removed(doc).get(line) == "boilerplate.bare_headline"
 
 

@@ -62,6 +62,28 @@ def test_menu_labels_before_the_headline_are_not_the_title():
     assert doc.title == TITLE
 
 
+def test_site_controls_run_together_are_not_the_title():
+    doc = run(["Menu  Search  Sign in", "Can the ferries run all winter?", LEDE])
+    assert doc.title == "Can the ferries run all winter?"
+
+
+def test_headline_of_real_words_is_not_a_control_row():
+    doc = run(["Search for missing sailor resumes in northern islands", LEDE])
+    assert doc.title == "Search for missing sailor resumes in northern islands"
+
+
+def test_headline_quoting_speech_is_a_title():
+    title = "“We were told the ferry was safe”: islanders demand inquiry"
+    doc = run([title, LEDE])
+    assert doc.title == title
+
+
+def test_narration_outside_the_quote_is_still_not_a_title():
+    first = "The captain told islanders the “new ferry” was safe."
+    doc = run([first, SECOND])
+    assert doc.title is None
+
+
 def test_breadcrumb_ending_with_the_headline_is_not_the_title():
     doc = run(["Accueil > Monde > " + TITLE, TITLE, LEDE])
     assert doc.title == TITLE
