@@ -16,8 +16,7 @@ import pytest
 
 from crash_fixture import (UNITS, article, assert_each_unit_at_most_once, finish, make_raw,
                            outcome, run_forked, run_plain, sources, start_forked, summaries,
-                           write_config,
-                           write_txt)
+                           write_config, write_txt)
 
 KILLED = -signal.SIGKILL
 
