@@ -18,7 +18,7 @@ from prefect.utilities.annotations import quote
 from cleaners import run as R
 from cleaners.config import Config, from_dict, load_config
 from flows.artifacts import BatchProgress, publish_run_artifacts
-from flows.runners import batch_runner, describe, started
+from flows.runners import batch_runner, describe, map_tasks, started
 
 # Set by the CLI for a local progress bar: called as hook(done_batches, total_batches).
 PROGRESS_HOOK: Callable[[int, int], None] | None = None
@@ -60,7 +60,7 @@ def resolve_config(config_path: str | None, overrides: dict | None, batch_size: 
 
 def _map(pool: Any, task_fn: Any, **parameters: Any) -> Any:
     """`task_fn.map(**parameters)` on the batch runner `pool`, or on the flow's runner (None)."""
-    return pool.map(task_fn, parameters) if pool is not None else task_fn.map(**parameters)
+    return map_tasks(pool, task_fn, parameters)
 
 
 @flow(name="clean-corpus", log_prints=False)

@@ -75,6 +75,31 @@ def batch_runner(spec: str, batches: int) -> Any | None:
     return DaskTaskRunner(address="tcp://" + spec.split("://", 1)[1])
 
 
+def map_tasks(pool: Any | None, task_fn: Any, parameters: dict[str, Any]) -> Any:
+    """`task_fn.map(**parameters)` on the batch runner `pool`, or on the flow's runner (None).
+
+    Dask rebuilds tuple subclasses as plain tuples when it ships arguments, which would hand a
+    task `(value,)` for a `quote(value)`; Dask gets the values unquoted (quote only spares
+    Prefect a walk through big parameters)."""
+    if pool is None:
+        return task_fn.map(**parameters)
+    if type(pool).__name__ == "DaskTaskRunner":
+        parameters = {k: _unquoted(v) for k, v in parameters.items()}
+    return pool.map(task_fn, parameters)
+
+
+def _unquoted(value: Any) -> Any:
+    from prefect.utilities.annotations import quote, unmapped
+
+    if isinstance(value, unmapped):
+        return unmapped(_unquoted(value.value))
+    if isinstance(value, quote):
+        return value.unwrap()
+    if isinstance(value, list):
+        return [_unquoted(v) for v in value]
+    return value
+
+
 @contextmanager
 def started(runner: Any | None) -> Iterator[Any | None]:
     """Start the batch runner (None: nothing to start) with the flow's API in its settings.
