@@ -122,7 +122,9 @@ def all_family_names() -> list[str]:
 _APOS = (("’", "'"), ("‘", "'"), ("`", "'"), ("´", "'"))
 _QUOTES = (("“", '"'), ("”", '"'), ("„", '"'), ("«", '"'), ("»", '"')) + _APOS[:2]
 _DIGITS = re.compile(r"\d")
-_TERMINAL = re.compile(r"[.!?…。！？]['\"”’»)\]]*$")
+# a sentence end, then closing marks; a stray space inside them ('said. ”' , '.” ”', a
+# machine-translation slip the artifacts stage repairs later) still ends a sentence
+_TERMINAL = re.compile(r"[.!?…。！？](?:\s?['\"”’»)\]])*$")
 _OPEN_Q = "\"'“‘„«‹"
 _CLOSE_Q = "\"'”’“»›"
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
@@ -346,6 +348,19 @@ def footer_lexicon_hit(ln: Line) -> bool:
     return "@" in ln.text or any(w in words for w in re.findall(r"[\w'-]+", ln.text.casefold()))
 
 
+def is_call_to_action(ln: Line) -> bool:
+    """A short line with footer words that speaks to the reader ("Want more? Get our
+    briefing by email.", "Sign up today"): it addresses them or opens with the command.
+    A sentence about readers ("Readers can sign up on the paper's website.") reports."""
+    if ln.words > 20 or not footer_lexicon_hit(ln):
+        return False
+    lex = lexicon()["footer"]
+    tokens = re.findall(r"[\w'-]+", ln.text.casefold())
+    return "@" in ln.text or bool(tokens) and (
+        tokens[0] in lex["words"] or tokens[0] in lex["imperatives"]
+        or any(t in lex["address"] for t in tokens))
+
+
 def tail_is_footer(lines: list[Line], at: int, answers_allowed: bool) -> bool:
     """True when no article text follows the terminator at `at`.
 
@@ -391,13 +406,14 @@ def footer_start(lines: list[Line], start: int, end: int, protected: set[int],
     fams = family_named()
     for ln in lines[start + 1:]:
         fam = fams.get(ln.family or "")
-        if fam is None or not fam.terminator or ln.index in protected or ln.quoted:
+        furniture = ln.family in ("menu", "share_row")   # shapes: page furniture, as terminators
+        if not (furniture or (fam is not None and fam.terminator)) or ln.index in protected or ln.quoted:
             continue
-        is_faq = fam.name == "faq"
+        is_faq = fam is not None and fam.name == "faq"
         if is_faq and not appended_faq(lines, start, ln.index):
             continue
         if tail_is_footer(lines, ln.index, answers_allowed=is_faq):
-            return ln.index, f"{fam.name}: footer from '{ln.text[:40]}'"
+            return ln.index, f"{ln.family}: footer from '{ln.text[:40]}'"
     return end + 1, AFTER_BODY
 
 
@@ -591,10 +607,14 @@ def plan_removals(doc: Document, lines: list[Line], ev: Evidence,
     for ln in lines[start:last + 1]:
         body_line(lines, ln, plan, ev, protected, on, doc.title, pasted)
     closing = closing_lines(lines, last, cut if why != AFTER_BODY else len(lines), ev, doc.title)
+    chrome = first_footer_line(lines, last, closing)
     for ln in lines[last + 1:]:
         hard = ln.index >= cut and why != AFTER_BODY
+        soft_why = AFTER_BODY if chrome is None or ln.index < chrome else (
+            f"after the footer line '{lines[chrome].text[:40]}'")
         footer_line(ln, plan, ev, protected | closing, on, hard=hard,
-                    why=why if hard else AFTER_BODY, title=doc.title)
+                    why=why if hard else soft_why, title=doc.title,
+                    after_chrome=chrome is not None and ln.index > chrome)
     related_lists(lines, plan, protected, on)
     caption_titles(lines, plan, on)
     return plan
@@ -657,6 +677,12 @@ def is_headline_case(text: str) -> bool:
 _NUMBER = re.compile(r"(?<![\w.,])\d{1,3}(?:[.,:]\d{1,3})?(?![\w.,]\d)")
 
 
+def is_list_entry(ln: Line) -> bool:
+    """A data line, or an item of an explicit list ("- Public consultation from March")."""
+    return is_data_line(ln) or (ln.family is None and not ln.link_only and ln.words <= 40
+                                and (ln.kind == "li" or bool(_LIST_ITEM.match(ln.text))))
+
+
 def is_data_line(ln: Line) -> bool:
     """A results or figures line under a short intro: "Men's cup: Eastside 5 Millfield 1",
     "High water 06:14 and 18:40". Two numbers or more; a teaser headline has one at most
@@ -665,10 +691,15 @@ def is_data_line(ln: Line) -> bool:
             and len(_NUMBER.findall(ln.text)) >= 2)
 
 
+# families that also stand inside article bodies (ads, captions, labelled links) do not show
+# that the page's footer has begun; these, though inside the body too, are page furniture
+_FOOTER_SIGNS = ("share", "backtop", "post_appeared", "related", "comments")
+
+
 def is_inline_boilerplate(ln: Line, ev: Evidence, title: str | None) -> bool:
     """A line the body rules would remove wherever it stood (an ad label, a labelled link)."""
     fam = family_named().get(ln.family or "")
-    return bool((fam is not None and fam.in_body) or ln.family in ("menu", "share_row")
+    return bool((fam is not None and fam.in_body and fam.name not in _FOOTER_SIGNS)
                 or headline_hit(ln, ev.headlines, title))
 
 
@@ -685,24 +716,39 @@ def closing_lines(lines: list[Line], last: int, bound: int, ev: Evidence,
     in_list = False             # inside the lines a short intro ("Final results:") announced
     for k, ln in enumerate(run):
         if (ln.text.endswith(":") and ln.family is None and ln.words <= 12
-                and k + 1 < len(run) and is_data_line(run[k + 1])):
+                and k + 1 < len(run) and is_list_entry(run[k + 1])):
             keep.add(ln.index)
             in_list = True
             continue
-        if in_list and is_data_line(ln):
+        if in_list and is_list_entry(ln):
             keep.add(ln.index)
             continue
         in_list = False
         if (ln.family or not ln.sentence or ln.link_only or ln.title_inside or ln.symbol_only
                 or ln.words > 60 or is_headline_case(ln.text)
-                or (not ln.quoted and ln.words <= 20 and footer_lexicon_hit(ln))):
+                or (not ln.quoted and is_call_to_action(ln))):
             break
         keep.add(ln.index)
     return keep
 
 
+def first_footer_line(lines: list[Line], last: int, closing: set[int]) -> int | None:
+    """Index of the first line after the body that shows the page footer has begun (a
+    copyright, comments, newsletter, share... line), once the closing lines are over."""
+    fams = family_named()
+    for ln in lines[last + 1:]:
+        if ln.index in closing:
+            continue
+        if ln.family in ("menu", "share_row"):
+            return ln.index
+        fam = fams.get(ln.family or "")
+        if fam is not None and (not fam.in_body or fam.name in _FOOTER_SIGNS):
+            return ln.index
+    return None
+
+
 def footer_line(ln: Line, plan: Plan, ev: Evidence, protected: set[int], on, hard: bool,
-                why: str, title: str | None = None) -> None:
+                why: str, title: str | None = None, after_chrome: bool = False) -> None:
     if ln.family:
         plan.drop(ln.index, ln.family, why)
     elif ln.title_inside and on("title_repeat"):
@@ -720,9 +766,11 @@ def footer_line(ln: Line, plan: Plan, ev: Evidence, protected: set[int], on, har
         plan.drop(ln.index, "faq" if why.startswith("faq:") else "footer_zone", why)
     elif ln.index in protected:
         return
-    elif (ln.quoted or not ln.sentence) and on("footer_zone"):
+    elif (ln.quoted or not ln.sentence or after_chrome) and on("footer_zone"):
+        # after a footer line, a short unknown sentence is page text too ("The Morning
+        # Briefing: the news you need.", "Thanks for reading!"): the story ended before it
         plan.drop(ln.index, "footer_zone", why)
-    elif ln.words <= 20 and footer_lexicon_hit(ln) and on("footer_zone"):
+    elif is_call_to_action(ln) and on("footer_zone"):
         # a short call to action after the article ("Want more? Subscribe ...")
         plan.drop(ln.index, "footer_zone", why + "; call to action")
 

@@ -163,6 +163,17 @@ POSITIVE = [
     ("follow", "foot", "Stay in the loop: follow us on WhatsApp and Telegram."),
     ("comments", "foot", "Have your say in the comments below."),
     ("comments", "foot", "Let us know what you think in the comments."),
+    ("nav", "head", "Go to main content"),
+    ("ad_label", "mid", "Advertising feature"),
+    ("comments", "foot", "Comments have been switched off for this story."),
+    ("ad_label", "mid", "— Advertisement —"),
+    ("caption", "mid", "Image caption, Fishing boats sheltering in the harbour during the storm"),
+    ("caption", "mid", "Image source, Getty Images"),
+    ("caption", "mid", "Supplied image."),
+    ("ai_summary", "foot", "Taken together, these developments point to a difficult year for "
+                           "the harbour."),
+    ("faq", "foot", "Your questions answered"),
+    ("support", "foot", "Our journalism is funded by readers like you."),
     ("menu", "head", "News | Sport | Weather | Travel"),
     ("share_row", "head", "Facebook Twitter Email"),
     ("title_repeat", "head", TITLE),
@@ -250,6 +261,9 @@ CLOSING_LOOKALIKES = [
                    "ahead of inflation."),
     ("post_appeared", "This story first appeared in print in 1911, when the pier opened."),
     ("follow", "Keep up to date with the works on the council website, residents were told."),
+    ("footer_zone", "Readers can sign up for the harbour newsletter at the town hall."),
+    ("comments", "Comments at the meeting were closed after an hour, the chair said."),
+    ("ai_summary", "Taken together, the figures point to a slowdown in the fishing trade."),
     ("follow", "Stay informed about the closures by reading the notices at the harbour office."),
     ("follow", "Investors have been following us on this for years, the harbour master said."),
     ("comments", "Have your say, the mayor told residents, before the plans are finalised."),
@@ -275,6 +289,18 @@ def test_closing_quote_too_short_for_prose_survives():
     doc = clean(article(foot=[closing]))
     assert closing in kept(doc)
     assert_body_intact(doc)
+
+
+def test_closing_quote_with_a_stray_quote_mark_survives_for_the_artifacts_stage():
+    closing = "“Nobody came to help us that night,” he said. ”"
+    doc = clean(article(foot=[closing]))
+    assert closing in kept(doc)
+
+
+def test_label_with_a_stray_quote_mark_after_body_goes():
+    line = "Harbour Gazette Weekend ”"
+    doc = clean(article(foot=[line]))
+    assert removed(doc).get(line) == "boilerplate.footer_zone"
 
 
 def test_quoted_headline_after_body_goes():
@@ -315,6 +341,53 @@ def test_other_articles_question_headline_after_the_body_goes():
     learned = learned_from([[t + "?"] + BODY[:2] for t in OTHER_TITLES])
     doc = clean(article(foot=[line]), learned=learned)
     assert removed(doc).get(line) == "boilerplate.inline_related"
+
+
+def test_publisher_blurb_naming_a_daily_after_the_footer_goes():
+    blurb = "Harbour Gazette is the west coast's oldest independent daily, with offices in three towns."
+    doc = clean(article(foot=["Share this article", blurb]))
+    assert removed(doc).get(blurb) == "boilerplate.about"
+
+
+def test_footer_line_before_an_unknown_blurb_starts_the_footer():
+    blurb = ("Harbour Gazette has served readers on the west coast since 1887 and now "
+             "publishes online only.")
+    doc = clean(article(foot=["Sign up for our weekly newsletter", blurb]))
+    assert kept(doc) == BODY
+    assert removed(doc)[blurb] == "boilerplate.footer_zone"
+
+
+def test_share_row_before_an_unknown_blurb_starts_the_footer():
+    blurb = ("Harbour Gazette has served readers on the west coast since 1887 and now "
+             "publishes online only.")
+    doc = clean(article(foot=["Facebook Twitter Email", blurb]))
+    assert kept(doc) == BODY
+
+
+def test_footer_line_inside_the_body_with_article_text_after_it_stays_body():
+    mid = ["Sign up for the harbour newsletter"]
+    doc = clean(article(mid=mid, at=3))
+    assert_body_intact(doc)
+
+
+def test_list_under_a_short_intro_at_the_end_survives():
+    foot = ["Key dates in the plan:", "- Public consultation in March", "- Work starts in June"]
+    doc = clean(article(foot=foot))
+    assert kept(doc) == BODY + foot
+
+
+def test_short_sentence_after_footer_lines_goes():
+    line = "The Weekend Harbour: the week's stories, every Saturday."
+    doc = clean(article(foot=["Share this article", line, "© 2025 Harbour Gazette"]))
+    assert removed(doc).get(line) == "boilerplate.footer_zone"
+    assert kept(doc) == BODY
+
+
+def test_closing_sentence_after_an_inline_ad_survives_footer_lines_after_it():
+    closing = "The pier reopens in June."
+    doc = clean(article(foot=["Advertisement", closing, "Share this article",
+                              "© 2025 Harbour Gazette"]))
+    assert kept(doc) == BODY + [closing]
 
 
 def test_closing_background_paragraph_like_a_blurb_survives():
