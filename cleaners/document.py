@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any, Iterable
 
 # Actions an edit can take. "flag" changes nothing in the text: it records a finding.
@@ -186,7 +186,13 @@ class Document:
         return {"id": self.id, "source": self.source, "status": status,
                 "reasons": reasons or [], "title": self.title,
                 "raw": self.raw_text[:raw_cap], "raw_truncated": len(self.raw_text) > raw_cap,
-                "edits": [asdict(e) for e in self.edits], "timings": self.timings}
+                "edits": [_edit_dict(e) for e in self.edits], "timings": self.timings}
+
+
+def _edit_dict(edit: Edit) -> dict[str, Any]:
+    """dataclasses.asdict(edit) without its recursive deep copy (an Edit holds only str, int,
+    None and a tuple of ints): the edit log builds one per edit of every document."""
+    return {name: getattr(edit, name) for name in _EDIT_FIELDS}
 
 
 def rejection_record(source: str, reasons: list[Reason], doc: Document | None = None,
@@ -210,3 +216,6 @@ def rejection_record(source: str, reasons: list[Reason], doc: Document | None = 
     if extra:
         rec.update(extra)
     return rec
+
+
+_EDIT_FIELDS = tuple(f.name for f in fields(Edit))

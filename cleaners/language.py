@@ -270,14 +270,19 @@ def stopword_candidates(doc: Document, cfg) -> list[int]:
     or figures have few stop words of any language, so they cost no langdetect call."""
     if not stopwords(doc.lang):
         return []
+    own_stops = stopwords(doc.lang)
     out = []
     for i, p in enumerate(doc.paragraphs):
-        words = [w for w in map(norm_word, p.text.split(None, MIXED_MAX_WORDS)[:MIXED_MAX_WORDS]) if w]
+        tokens = p.text.split(None, MIXED_MAX_WORDS)[:MIXED_MAX_WORDS]
+        words = [w for w in (t.strip(WORD_EDGES).lower() for t in tokens) if w]   # norm_word
         if len(words) < cfg.mixed_min_words:
             continue
+        own = sum(1 for w in words if w in own_stops) / len(words)
+        if own >= cfg.mixed_max_stopword_share:
+            continue        # plainly the article's language: no need to score every other one
         shares = stopword_shares(words)
-        own = shares.pop(doc.lang, 0.0)
-        if own < cfg.mixed_max_stopword_share and shares and max(shares.values()) >= own + MIXED_LEAD:
+        shares.pop(doc.lang, 0.0)
+        if shares and max(shares.values()) >= own + MIXED_LEAD:
             out.append(i)
     return out
 
