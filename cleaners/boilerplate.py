@@ -295,15 +295,37 @@ def is_body_candidate(ln: Line) -> bool:
             and ln.kind not in ("caption",))
 
 
-def settle_weak_matches(lines: list[Line]) -> None:
+_SUBJECT = re.compile(r"^(?:the |die |der |das |le |la |les |el |los |il |lo |o |a |de |het )?"
+                      r"(.{3,60}?) (?:is|are|ist|est|es|è|é|is een)\b", re.I)
+_LABELLED = re.compile(r"^(?:about|über|à propos|sobre|chi siamo|over ons)\b[^:|–—]{0,50}[:|–—]", re.I)
+
+
+def names_the_publisher(ln: Line, lines: list[Line], host: str | None) -> bool:
+    """The blurb's subject is the site itself: it is named in the document's own page lines
+    (a copyright, newsletter or follow line) or is the host name ("harbourgazette.example")."""
+    m = _SUBJECT.match(ln.text)
+    if not m:
+        return False
+    subject = m.group(1).casefold().strip()
+    squashed = re.sub(r"[\W_]+", "", subject)
+    if host and len(squashed) >= 4 and squashed in re.sub(r"[\W_]+", "", host.casefold()):
+        return True
+    return any(other.family and other.index != ln.index and subject in other.text.casefold()
+               for other in lines)
+
+
+def settle_weak_matches(lines: list[Line], host: str | None = None) -> None:
     """A weak family's prose ("<Name> is an independent organisation that...") is article
     text when it follows article text directly and holds no footer words (contact, e-mail,
-    subscribe...): a closing background paragraph, not a publisher blurb after the footer."""
+    subscribe...): a closing background paragraph, not a publisher blurb after the footer.
+    A labelled blurb ("About the Gazette: ...") or one whose subject is the site itself stays
+    a blurb."""
     fams = family_named()
     for ln in lines[1:]:
         fam = fams.get(ln.family or "")
-        if (fam is not None and fam.weak and ln.prose and not ln.quoted
-                and is_body_candidate(lines[ln.index - 1]) and not footer_lexicon_hit(ln)):
+        if (fam is not None and fam.weak and (ln.prose or ln.sentence) and not ln.quoted
+                and is_body_candidate(lines[ln.index - 1]) and not footer_lexicon_hit(ln)
+                and not _LABELLED.match(ln.text) and not names_the_publisher(ln, lines, host)):
             ln.family = None
 
 
@@ -350,15 +372,24 @@ def footer_lexicon_hit(ln: Line) -> bool:
 
 def is_call_to_action(ln: Line) -> bool:
     """A short line with footer words that speaks to the reader ("Want more? Get our
-    briefing by email.", "Sign up today"): it addresses them or opens with the command.
-    A sentence about readers ("Readers can sign up on the paper's website.") reports."""
+    briefing by email.", "Sign up today"): it addresses them or opens with a command. A
+    sentence about readers ("Readers can sign up on the paper's website.") or one opening
+    with a footer noun ("Copyright in the photographs remains...") reports."""
     if ln.words > 20 or not footer_lexicon_hit(ln):
         return False
     lex = lexicon()["footer"]
-    tokens = re.findall(r"[\w'-]+", ln.text.casefold())
-    return "@" in ln.text or bool(tokens) and (
-        tokens[0] in lex["words"] or tokens[0] in lex["imperatives"]
-        or any(t in lex["address"] for t in tokens))
+    low = ln.text.casefold()
+    if any(w in low for w in (" said", " says", " suggests", "according to", " told")):
+        return False            # reported speech
+    tokens = re.findall(r"[\w'-]+", low)
+    if any(t in lex["address"] for t in tokens) or "@" in ln.text:
+        return True
+    for part in re.split(r"[.?!:]\s+", low):
+        words = re.findall(r"[\w'-]+", part)[:2]
+        if words and words[0] in lex["imperatives"] and (
+                words[0] not in lex["noun_or_verb"] or words[1:] and words[1] in lex["objects"]):
+            return True
+    return False
 
 
 def tail_is_footer(lines: list[Line], at: int, answers_allowed: bool) -> bool:
@@ -586,7 +617,7 @@ def plan_removals(doc: Document, lines: list[Line], ev: Evidence,
     for ln in lines:                        # the user's own lines and site templates first
         if on("site_phrase") and ln.key in ev.phrases:
             plan.drop(ln.index, "site_phrase", "phrase configured for this site")
-    settle_weak_matches(lines)
+    settle_weak_matches(lines, doc.origin.host or doc.origin.site)
     body = [ln.index for ln in lines if is_body_candidate(ln)]
     if not body:
         # no article text at all (a list, a stub): only lines that name themselves go

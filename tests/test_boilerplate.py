@@ -163,6 +163,8 @@ POSITIVE = [
     ("follow", "foot", "Stay in the loop: follow us on WhatsApp and Telegram."),
     ("comments", "foot", "Have your say in the comments below."),
     ("comments", "foot", "Let us know what you think in the comments."),
+    ("markup", "mid", "<script>document.write('x')</script> Ferry times change on Monday."),
+    ("markup", "mid", "<img src=pier.jpg onload=track()> The pier before the storm."),
     ("nav", "head", "Go to main content"),
     ("ad_label", "mid", "Advertising feature"),
     ("comments", "foot", "Comments have been switched off for this story."),
@@ -174,6 +176,17 @@ POSITIVE = [
                            "the harbour."),
     ("faq", "foot", "Your questions answered"),
     ("support", "foot", "Our journalism is funded by readers like you."),
+    ("inline_related", "mid", "More on this: Ferry fares rise again on island routes"),
+    ("caption", "mid", "Pictured: the damaged decking at low tide"),
+    ("caption", "mid", "The damaged bridge. Photograph: Ann Lee for the Gazette"),
+    ("caption", "mid", "The harbour at dusk. ©Ann Lee"),
+    ("ad_label", "mid", "Keep reading the story below"),
+    ("comments", "foot", "You need to be signed in to comment."),
+    ("credit", "foot", "Associated Press contributed."),
+    ("post_appeared", "foot", "Read the original article on Coastal Notes."),
+    ("support", "foot", "If you value our reporting, please consider becoming a subscriber."),
+    ("support", "foot", "Thanks for reading!"),
+    ("about", "foot", "About the Harbour Gazette: independent news for the west coast since 1887."),
     ("menu", "head", "News | Sport | Weather | Travel"),
     ("share_row", "head", "Facebook Twitter Email"),
     ("title_repeat", "head", TITLE),
@@ -262,6 +275,12 @@ CLOSING_LOOKALIKES = [
     ("post_appeared", "This story first appeared in print in 1911, when the pier opened."),
     ("follow", "Keep up to date with the works on the council website, residents were told."),
     ("footer_zone", "Readers can sign up for the harbour newsletter at the town hall."),
+    ("footer_zone", "Copyright in the photographs remains with the family."),
+    ("markup", "The flaw let a comment holding a <script> element run code in other readers' "
+               "browsers, and the harbour board's site fixed it within a day."),
+    ("footer_zone", "Support for the rebuilt pier has grown, a poll suggests."),
+    ("footer_zone", "Contact between the two boards has been limited."),
+    ("about", "The Harbour Trust is an independent charity that restores piers."),
     ("comments", "Comments at the meeting were closed after an hour, the chair said."),
     ("ai_summary", "Taken together, the figures point to a slowdown in the fishing trade."),
     ("follow", "Stay informed about the closures by reading the notices at the harbour office."),
@@ -346,6 +365,18 @@ def test_other_articles_question_headline_after_the_body_goes():
 def test_publisher_blurb_naming_a_daily_after_the_footer_goes():
     blurb = "Harbour Gazette is the west coast's oldest independent daily, with offices in three towns."
     doc = clean(article(foot=["Share this article", blurb]))
+    assert removed(doc).get(blurb) == "boilerplate.about"
+
+
+def test_blurb_about_the_site_itself_goes_even_right_after_the_body():
+    blurb = "Harbour Gazette is an independent newsroom covering the west coast and its islands."
+    doc = clean(article(foot=[blurb, "© 2025 Harbour Gazette"]))
+    assert removed(doc).get(blurb) == "boilerplate.about"
+
+
+def test_blurb_about_the_site_named_by_its_host_goes():
+    blurb = "Gazette Example is an independent newsroom covering the west coast and its islands."
+    doc = clean(article(foot=[blurb]))          # the test documents come from gazette.example
     assert removed(doc).get(blurb) == "boilerplate.about"
 
 
@@ -527,6 +558,10 @@ def test_lone_headline_shaped_paragraph_goes_beside_a_known_headline():
 
 def test_short_call_to_action_after_body_goes():
     line = "Want more? Get our free morning briefing by email."
+    doc = clean(article(foot=[line]))
+    assert removed(doc).get(line) == "boilerplate.newsletter"
+    # one no family names: it speaks to the reader, with footer words
+    line = "Got a story about the harbour? Email the newsroom."
     doc = clean(article(foot=[line]))
     assert removed(doc).get(line) == "boilerplate.footer_zone"
 
