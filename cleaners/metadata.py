@@ -186,6 +186,9 @@ def title_shaped(text: str, kind: str = "p") -> bool:
     low = " " + _QUOTED_SPAN.sub(" ", text).casefold() + " "
     if any(f" {w} " in low for w in t["narrative_words"]):
         return False
+    if text.rstrip().endswith(".") and any(f" {w} " in low.replace(".", " ")
+                                           for w in t["narrative_time_words"]):
+        return False
     if text.rstrip().endswith(".") and words > t["max_words_with_period"]:
         return False
     tokens = text.split()
@@ -216,6 +219,7 @@ def read_header(doc: Document, template: dict[str, float] | None = None,
         return h
     h.glued_date = leaked_date_prefix(paras[0].text)
     title_key = boilerplate.line_key(doc.title) if doc.title else None
+    labelled = None
     for i, p in enumerate(paras[:HEADER_SCAN]):
         text = p.text[h.glued_date[1]:] if (i == 0 and h.glued_date) else p.text
         text = text.strip()
@@ -232,8 +236,11 @@ def read_header(doc: Document, template: dict[str, float] | None = None,
         if by := byline_of(text):
             h.bylines[i] = by
             continue
-        if (words <= 120 and boilerplate.match_family(text, words, disabled)) or (
-                template and key in template):
+        family = boilerplate.match_family(text, words, disabled) if words <= 120 else None
+        if family == "inline_related" and labelled is None and i + 1 < len(paras) \
+                and title_shaped(text, p.kind):
+            labelled = i        # "BREAKING: ...", "Watch: ...": a title if nothing else is
+        if family or (template and key in template):
             continue
         if i + 1 < len(paras) and title_shaped(text, p.kind):
             h.headlines.append(i)
@@ -244,6 +251,11 @@ def read_header(doc: Document, template: dict[str, float] | None = None,
         if prose:
             h.first_body = i
             break
+    if h.title is None and not doc.title and labelled is not None:
+        # a headline behind a label ("BREAKING:", "Watch:") reads as an inline link; at the
+        # top of the page with no other headline it is the headline
+        h.title = labelled
+        h.headlines.insert(0, labelled)
     prefer_repeated(doc, h)
     return h
 

@@ -84,6 +84,29 @@ def test_narration_outside_the_quote_is_still_not_a_title():
     assert doc.title is None
 
 
+def test_headline_naming_a_day_is_a_title():
+    doc = run(["Ferry crews to strike on Thursday", LEDE])
+    assert doc.title == "Ferry crews to strike on Thursday"
+
+
+def test_lead_sentence_naming_a_day_is_not_a_title():
+    first = "The new ferry sailed on Monday for the first time."
+    doc = run([first, SECOND])
+    assert doc.title is None and texts(doc)[0] == first
+
+
+def test_labelled_headline_at_the_top_is_the_title():
+    for title in ("BREAKING: Ferry runs aground off the northern islands",
+                  "Watch: The moment the ferry ran aground off the islands"):
+        doc = run(["Skip to content", title, LEDE])
+        assert doc.title == title and texts(doc) == ["Skip to content", LEDE]
+
+
+def test_labelled_link_before_the_headline_is_not_the_title():
+    doc = run(["Read more: School meals go local", TITLE, LEDE])
+    assert doc.title == TITLE
+
+
 def test_breadcrumb_ending_with_the_headline_is_not_the_title():
     doc = run(["Accueil > Monde > " + TITLE, TITLE, LEDE])
     assert doc.title == TITLE
