@@ -352,8 +352,10 @@ def protected_lines(lines: list[Line]) -> set[int]:
             continue
         run = []
         for nxt in lines[ln.index + 1:]:
-            # a list introduced by the sentence runs on through items that read as prose
-            if nxt.prose and not nxt.quoted and not _LIST_ITEM.match(nxt.text):
+            # a list introduced by the sentence runs on through items that read as prose;
+            # an FAQ heading starts a block of its own, it is no example
+            if (nxt.prose and not nxt.quoted and not _LIST_ITEM.match(nxt.text)) or (
+                    nxt.family == "faq" and not nxt.quoted):
                 break
             run.append(nxt)
         if any(_example_form(x) for x in run):

@@ -477,6 +477,22 @@ def test_faq_after_an_article_with_a_question_shaped_link_goes():
     assert {removed(doc)[x] for x in faq} == {"boilerplate.faq"}
 
 
+def test_faq_heading_after_an_intro_with_a_colon_goes():
+    faq = ["Frequently asked questions", "What happened to the pier?",
+           "It was damaged by a storm in January.", "When will it reopen?",
+           "The council expects it to reopen in June, after the new decking is tested."]
+    intro = "Below are answers to the questions readers ask most often about the pier:"
+    doc = clean(article(foot=[intro, *faq]))
+    assert kept(doc) == BODY          # the intro announces the FAQ: it goes with it
+
+
+def test_quoted_faq_heading_after_an_intro_stays_an_example():
+    mid = ["Every page of the site ends with a box headed:", "“Frequently asked questions”"]
+    doc = clean(article(mid=mid))
+    assert all(x in kept(doc) for x in mid)
+    assert_body_intact(doc)
+
+
 def test_explainer_written_as_questions_keeps_its_faq():
     explainer = [TITLE, BODY[0], "What is changing?", BODY[1], "Who pays for it?", BODY[2],
                  "Frequently asked questions", "Will the pier close again?",
