@@ -8,7 +8,8 @@ Rules (rule id = artifacts.<rule>), applied in this order to every paragraph:
   space_before_punct   "word , next" / "word ." -> "word, next" / "word."; in English also
                        before ; : ? ! (French sets that space by rule)
   stray_quote          "people.” ” Such" -> "people.” Such" (a second closing quote)
-  dangling_open_quote  a paragraph ending in an opening quote: the quote is dropped
+  dangling_open_quote  a paragraph ending in an opening quote: the quote is dropped (not the
+                       closing mark of German-style „...“, ‚...‘, »...«)
   repeated_word        "the the" -> "the" (English: any word but legitimate doubles such as
                        "had had", "that that"; other languages: listed function words only)
   capital_pronoun      "visited Armenia and He promised" -> "he" (English; only after a
@@ -220,7 +221,19 @@ def find_dangling_open_quote(text: str, info: ParaInfo) -> list[Change]:
         m = _DANGLING_STRAIGHT.search(text, tail_at)
     if m is None or m.start() == 0:
         return []  # a paragraph that is only a quote mark is left to the other stages
+    if closes_a_pair(text[:m.start()], m.group().strip(" \u00a0")[-1:]):
+        return []
     return [Change(m.start(), m.end(), "", "dangling_open_quote")]
+
+
+# German-style quotes close with the mark English opens with: „Zitat“, ‚Zitat‘, »Zitat«
+_CLOSES = {"“": "„", "‘": "‚", "«": "»"}
+
+
+def closes_a_pair(before: str, mark: str) -> bool:
+    """True when `mark` at the paragraph end closes a quote opened earlier („...“)."""
+    opener = _CLOSES.get(mark)
+    return opener is not None and before.count(opener) > before.count(mark)
 
 
 # ---- repeated_word (English) -----------------------------------------------------------

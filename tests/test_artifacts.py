@@ -154,6 +154,15 @@ def test_dangling_open_quote_negative():
     assert_unchanged("“The first part of a long quote continues in the next paragraph.")
     assert_unchanged("“Subscribe to continue reading”")
     assert_unchanged('They called it "the end."')
+    # German-style quotes close with the mark English opens with
+    assert_unchanged("„Wir bauen die Brücke bis zum Sommer wieder auf“, sagte der Bürgermeister. „Darauf können sich alle verlassen.“")
+    assert_unchanged("Er nannte es ‚eine Frage der Zeit.‘")
+    assert_unchanged("Sie sagte: »Wir sind bereit.«")
+
+
+def test_dangling_open_quote_after_a_closed_german_quote():
+    # the pair is closed already: a further mark at the end dangles
+    assert fix("„Wir sind bereit“, sagte sie. „") == "„Wir sind bereit“, sagte sie."
 
 
 # ---- repeated_word ----------------------------------------------------------------------
