@@ -84,7 +84,7 @@ def serve(raw, clean, env, log_path):
     return proc, log
 
 
-def wait_for_completed(url, proc, log_path, at_least, timeout=90):
+def wait_for_completed(url, proc, log_path, at_least, timeout=180):
     deadline = time.monotonic() + timeout
     while count(flow_runs(url), "COMPLETED") < at_least:
         assert proc.poll() is None, Path(log_path).read_text()[-3000:]
