@@ -242,7 +242,12 @@ def read_header(doc: Document, template: dict[str, float] | None = None,
             labelled = i        # "BREAKING: ...", "Watch: ...": a title if nothing else is
         if family or (template and key in template):
             continue
-        if i + 1 < len(paras) and title_shaped(text, p.kind):
+        titled = h.title is not None or bool(doc.title)
+        if i + 1 < len(paras) and title_shaped(text, p.kind) and not (
+                titled and boilerplate.is_sentence(text)
+                and words >= boilerplate.lexicon()["prose"]["min_words"]):
+            # (after the headline, a line that reads as a sentence of prose is the lede: as
+            # a second "headline" it would be taken for a pasted link in its own article)
             h.headlines.append(i)
             if h.title is None and not doc.title:
                 h.title = i

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleaners import metadata
+from cleaners import boilerplate, metadata
 from cleaners.config import Config
 from cleaners.document import Document, Origin, Paragraph
 from cleaners.pipeline import Context
@@ -93,6 +93,20 @@ def test_lead_sentence_naming_a_day_is_not_a_title():
     first = "The new ferry sailed on Monday for the first time."
     doc = run([first, SECOND])
     assert doc.title is None and texts(doc)[0] == first
+
+
+def test_one_sentence_lede_after_the_headline_is_no_headline():
+    lede = "It has been ten years since the ferry last sailed to the northern islands."
+    doc = Document.new("x.txt", Origin("x.txt"), paragraphs=[Paragraph(t) for t in (TITLE, lede, SECOND)])
+    assert metadata.headline_keys(doc) == [boilerplate.line_key(TITLE)]
+    doc = run([TITLE, lede, SECOND])
+    assert doc.title == TITLE and texts(doc) == [lede, SECOND]
+
+
+def test_menu_label_before_the_headline_still_leaves_both_keys():
+    doc = Document.new("x.txt", Origin("x.txt"),
+                       paragraphs=[Paragraph(t) for t in ("Ferry Timetables", TITLE, LEDE)])
+    assert boilerplate.line_key(TITLE) in metadata.headline_keys(doc)
 
 
 def test_labelled_headline_at_the_top_is_the_title():
