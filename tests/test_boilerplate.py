@@ -173,6 +173,7 @@ POSITIVE = [
     ("ad_label", "mid", "Advertising feature"),
     ("comments", "foot", "Comments have been switched off for this story."),
     ("ad_label", "mid", "— Advertisement —"),
+    ("ad_label", "mid", "Advertisement – article continues below"),
     ("caption", "mid", "Image caption, Fishing boats sheltering in the harbour during the storm"),
     ("caption", "mid", "Image source, Getty Images"),
     ("caption", "mid", "Supplied image."),
