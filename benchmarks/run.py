@@ -29,6 +29,7 @@ import json
 import os
 import platform
 import re
+import resource
 import shutil
 import subprocess
 import sys
@@ -84,6 +85,7 @@ class PeakRSS(threading.Thread):
 def run_command(cmd: list[str], log: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run cmd to completion with its output in `log`; wall seconds, peak RSS, load average."""
     load = os.getloadavg()[0]
+    before = _children_cpu()
     started = time.perf_counter()
     with open(log, "w") as out:
         proc = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT, env=env or os.environ.copy())
@@ -94,8 +96,16 @@ def run_command(cmd: list[str], log: Path, env: dict[str, str] | None = None) ->
     sampler.stop()
     if code != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {code}; see {log}:\n{log.read_text()[-3000:]}")
-    return {"wall_s": round(wall, 2), "peak_rss_main_mb": round(sampler.main_mb, 1),
+    return {"wall_s": round(wall, 2), "cpu_s": round(_children_cpu() - before, 2),
+            "peak_rss_main_mb": round(sampler.main_mb, 1),
             "peak_rss_tree_mb": round(sampler.tree_mb, 1), "load_before": round(load, 2)}
+
+
+def _children_cpu() -> float:
+    """User + system seconds of every finished descendant (workers and servers included, once
+    their parents have waited for them)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def prefect_env() -> dict[str, str]:
@@ -106,11 +116,57 @@ def prefect_env() -> dict[str, str]:
     return env
 
 
-def newsclean_run(raw: Path, clean: Path, log: Path, runner: str = "auto") -> dict[str, Any]:
+def newsclean_run(raw: Path, clean: Path, log: Path, runner: str = "auto",
+                  api_url: str | None = None) -> dict[str, Any]:
     shutil.rmtree(clean, ignore_errors=True)
+    env = prefect_env() | ({"PREFECT_API_URL": api_url} if api_url else {})
     fig = run_command([str(BIN / "newsclean"), "run", str(raw), str(clean), "--no-progress",
-                       "--runner", runner], log, prefect_env())
+                       "--runner", runner], log, env)
     return fig | _report_figures(clean)
+
+
+class PrefectServer:
+    """A `prefect server start` of the bench's own (own PREFECT_HOME), for the runs that talk to
+    a server already up, as `newsclean serve` or a team server would."""
+
+    def __init__(self, work: Path):
+        self.home, self.log = work / "prefect-home", work / "prefect-server.log"
+        self.proc: subprocess.Popen | None = None
+        self.url = ""
+
+    def __enter__(self) -> "PrefectServer":
+        import socket
+        import urllib.request
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        env = prefect_env() | {"PREFECT_HOME": str(self.home)}
+        with open(self.log, "w") as out:
+            self.proc = subprocess.Popen([str(BIN / "prefect"), "server", "start", "--host", "127.0.0.1",
+                                          "--port", str(port)], stdout=out, stderr=subprocess.STDOUT, env=env)
+        self.url = f"http://127.0.0.1:{port}/api"
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        return self
+            except OSError:
+                time.sleep(0.5)
+            if self.proc.poll() is not None:
+                break
+        self.__exit__()
+        raise RuntimeError(f"the Prefect server did not come up; see {self.log}")
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
 
 
 def local_run(raw: Path, clean: Path, log: Path, workers: int) -> dict[str, Any]:
@@ -276,6 +332,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--work", type=Path, default=Path("/tmp/newsclean-bench"),
                     help="corpora and outputs (generated corpora are reused)")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--server", action="store_true",
+                    help="overhead: also run newsclean against a Prefect server already up")
     ap.add_argument("--out", type=Path, default=RESULTS)
     args = ap.parse_args(argv)
     only = {s.strip() for s in args.only.split(",") if s.strip()}
@@ -316,7 +374,17 @@ def main(argv: list[str] | None = None) -> int:
             "without_prefect": local, "newsclean_run_wall_s": flow_run["wall_s"],
             "prefect_seconds": round(flow_run["wall_s"] - local["wall_s"], 2),
             "prefect_share": round((flow_run["wall_s"] - local["wall_s"]) / flow_run["wall_s"], 3),
+            "prefect_cpu_share": round((flow_run["cpu_s"] - local["cpu_s"]) / flow_run["cpu_s"], 3),
             "same_corpus": same, "target": "Prefect's share of the wall time <= 0.10"}
+        if args.server:
+            _say(f"newsclean run on {args.docs} documents against a Prefect server already up")
+            with PrefectServer(args.work) as server:
+                served = newsclean_run(raw, args.work / f"served-{args.docs}",
+                                       args.work / f"served-{args.docs}.log", api_url=server.url)
+            results["overhead"]["with_running_server"] = {
+                "newsclean_run": served,
+                "prefect_share": round((served["wall_s"] - local["wall_s"]) / served["wall_s"], 3),
+                "prefect_cpu_share": round((served["cpu_s"] - local["cpu_s"]) / served["cpu_s"], 3)}
     if "memory" in only:
         big = corpus(args.work, args.mem_docs, args.seed)
         _say(f"newsclean run on {args.mem_docs} documents")
@@ -355,8 +423,12 @@ def summary(r: dict[str, Any]) -> str:
     if "overhead" in r:
         o = r["overhead"]
         lines.append(f"prefect overhead: {o['prefect_seconds']} s of {o['newsclean_run_wall_s']} s = "
-                     f"{o['prefect_share']:.1%} (without Prefect {o['without_prefect']['wall_s']} s); "
-                     f"same corpus: {o['same_corpus']}")
+                     f"{o['prefect_share']:.1%} of wall, {o['prefect_cpu_share']:.1%} of CPU (without "
+                     f"Prefect {o['without_prefect']['wall_s']} s); same corpus: {o['same_corpus']}")
+        if "with_running_server" in o:
+            w = o["with_running_server"]
+            lines.append(f"  against a server already up: {w['newsclean_run']['wall_s']} s, Prefect "
+                         f"{w['prefect_share']:.1%} of wall, {w['prefect_cpu_share']:.1%} of CPU")
     if "memory" in r:
         m = r["memory"]
         lines.append(f"memory: peak RSS {m['docs'][0]} vs {m['docs'][1]} docs: flow process "

@@ -18,7 +18,7 @@ from prefect.utilities.annotations import quote
 from cleaners import run as R
 from cleaners.config import Config, from_dict, load_config
 from flows.artifacts import BatchProgress, publish_run_artifacts
-from flows.runners import batch_runner, describe, map_tasks, started
+from flows.runners import batch_runner, describe, map_tasks, run_batch, started
 
 # Set by the CLI for a local progress bar: called as hook(done_batches, total_batches).
 PROGRESS_HOOK: Callable[[int, int], None] | None = None
@@ -28,7 +28,7 @@ _TASK_OPTS = dict(cache_policy=NO_CACHE, persist_result=False)
 
 @task(name="scan-templates", **_TASK_OPTS)
 def scan_task(raw_dir: str, items: list, cfg: Config) -> Any:
-    return R.scan_batch(Path(raw_dir), items, cfg)
+    return run_batch(R.scan_batch, Path(raw_dir), items, cfg)
 
 
 def _transient_io_error(task, task_run, state) -> bool:
@@ -43,7 +43,7 @@ def _transient_io_error(task, task_run, state) -> bool:
 @task(name="clean-batch", retries=2, retry_delay_seconds=[1, 5],
       retry_condition_fn=_transient_io_error, **_TASK_OPTS)
 def clean_task(raw_dir: str, work_dir: str, batch: R.Batch, cfg: Config, learned: dict) -> R.BatchResult:
-    return R.clean_batch(Path(raw_dir), Path(work_dir), batch, cfg, learned)
+    return run_batch(R.clean_batch, Path(raw_dir), Path(work_dir), batch, cfg, learned)
 
 
 def resolve_config(config_path: str | None, overrides: dict | None, batch_size: int | None) -> Config:

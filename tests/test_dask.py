@@ -101,5 +101,6 @@ def test_auto_uses_a_process_pool_only_for_several_batches_on_several_cores(monk
     pool = runners.batch_runner("auto", 5)
     assert runners.describe(pool) == "process:2"
     assert runners.describe(runners.batch_runner("process:4", 3)) == "process:3"
+    assert runners.describe(runners.batch_runner("prefect-process", 3)) == "prefect-process:2"
     monkeypatch.setattr(runners, "cores", lambda: 1)
     assert runners.batch_runner("auto", 5) is None
