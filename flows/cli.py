@@ -40,6 +40,21 @@ def run(raw: Path = typer.Argument(Path("raw"), help="folder of raw articles (wa
                                    "process[:N] | dask (a local Dask cluster) | dask://HOST:PORT "
                                    "(an existing Dask scheduler)")) -> None:
     """Clean the new and changed units of RAW into CLEAN (a Prefect flow run)."""
+    from flows import tempserver
+
+    # no Prefect server configured: start the temporary one now, so that it boots while this
+    # process imports Prefect and the cleaners (flows/tempserver.py)
+    server = tempserver.TemporaryServer().start() if tempserver.needed() else None
+    try:
+        summary = _checked_run(raw, clean, config, batch_size, progress, wait, runner, server)
+    finally:
+        if server:
+            server.stop()
+    _print_summary(summary)
+
+
+def _checked_run(raw: Path, clean: Path, config: Optional[Path], batch_size: Optional[int],
+                 progress: bool, wait: bool, runner: str, server) -> dict:
     from cleaners import lock
     from cleaners.config import ConfigError
     from cleaners.run import UsageError, check_dirs
@@ -58,10 +73,9 @@ def run(raw: Path = typer.Argument(Path("raw"), help="folder of raw articles (wa
     except lock.LockBusy as exc:
         _fail(str(exc), code=EXIT_BUSY)
     try:
-        summary = _run_flow(raw, clean, config, batch_size, progress, runner)
+        return _run_flow(raw, clean, config, batch_size, progress, runner, server)
     finally:
         lock.release(held)
-    _print_summary(summary)
 
 
 @app.command()
@@ -91,10 +105,13 @@ def serve(raw: Path = typer.Argument(Path("raw"), help="folder of raw articles (
 
 
 def _run_flow(raw: Path, clean: Path, config: Optional[Path], batch_size: Optional[int],
-              progress: bool, runner: str = "auto") -> dict:
+              progress: bool, runner: str = "auto", server=None) -> dict:
+    from contextlib import nullcontext
+
     from cleaners.state import StateCorrupt
     from flows import flow as F
     from flows.quiet import quiet_server_shutdown
+    from flows.tempserver import ServerStartError
 
     quiet_server_shutdown()
     bar = _progress_bar() if progress and console.is_terminal else None
@@ -103,9 +120,10 @@ def _run_flow(raw: Path, clean: Path, config: Optional[Path], batch_size: Option
         F.PROGRESS_HOOK = lambda done, total: bar.update(task_id, completed=done, total=total)
         bar.start()
     try:
-        return F.clean_corpus(str(raw), str(clean), str(config) if config else None, batch_size,
-                              runner=runner)
-    except StateCorrupt as exc:
+        with server.settings() if server else nullcontext():
+            return F.clean_corpus(str(raw), str(clean), str(config) if config else None, batch_size,
+                                  runner=runner)
+    except (StateCorrupt, ServerStartError) as exc:
         _fail(str(exc))
     finally:
         if bar:
