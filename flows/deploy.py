@@ -137,8 +137,39 @@ def serve_deployment(deployment: Any, say=print) -> None:
              else f"every {schedule.interval.total_seconds():g} s")
     say(f"serving {deployment.flow_name}/{deployment.name} ({every}, one run at a time) "
         f"against {api_url()}; stop with Ctrl-C or SIGTERM")
+    released = asyncio.run(release_orphaned_runs(f"{deployment.flow_name}/{deployment.name}"))
+    if released:
+        say(f"marked {released} run(s) left running by an earlier serve as crashed (freeing the slot)")
     try:
         asyncio.run(runner.start())
     except KeyboardInterrupt:
         pass
     say("stopped serving; the schedule is paused until the next `newsclean serve`")
+
+
+async def release_orphaned_runs(deployment_name: str) -> int:
+    """Runs of this deployment still Pending/Running when a new `serve` starts were left by a
+    serve that was stopped (or killed) mid-run: their processes are gone, but they still hold the
+    deployment's only concurrency slot, so CANCEL_NEW would cancel every new run until the slot's
+    lease expired. Mark them crashed, which releases the slot. (A second run cannot be live: the
+    lock in CLEAN admits one run at a time.)"""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import (DeploymentFilter, DeploymentFilterId, FlowRunFilter,
+                                                FlowRunFilterState, FlowRunFilterStateType)
+    from prefect.client.schemas.objects import StateType
+    from prefect.exceptions import ObjectNotFound
+    from prefect.states import Crashed
+
+    async with get_client() as client:
+        try:
+            dep = await client.read_deployment_by_name(deployment_name)
+        except ObjectNotFound:
+            return 0
+        runs = await client.read_flow_runs(
+            deployment_filter=DeploymentFilter(id=DeploymentFilterId(any_=[dep.id])),
+            flow_run_filter=FlowRunFilter(state=FlowRunFilterState(type=FlowRunFilterStateType(
+                any_=[StateType.RUNNING, StateType.PENDING]))))
+        for run in runs:
+            await client.set_flow_run_state(
+                run.id, Crashed(message="left running when an earlier newsclean serve stopped"))
+        return len(runs)
