@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import secrets
 import shutil
 import signal
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from itertools import repeat
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from cleaners import dedup, readers, recover, structure, template_ledger, templates
 from cleaners import lock as clean_lock
@@ -212,9 +213,27 @@ def scan_batch(raw_dir: Path, items: list[readers.WorkItem], cfg: Config) -> Any
     return templates.scan(docs)
 
 
+def scan_batch_to_file(raw_dir: str | Path, work_dir: str | Path, index: int,
+                       items: list[readers.WorkItem], cfg: Config) -> str:
+    """scan_batch with its counts pickled into the run's staging folder; returns the path. The
+    flow then holds a path per batch instead of the counts (~1 KB a document), which Prefect
+    would otherwise keep in memory with every task result until the flow ends."""
+    path = Path(work_dir) / f"scan-{index:05d}.pickle"
+    path.write_bytes(pickle.dumps(scan_batch(Path(raw_dir), items, cfg), pickle.HIGHEST_PROTOCOL))
+    return str(path)
+
+
+def load_scan_parts(paths: Iterable[str]) -> Iterator[Any]:
+    """The counts scan_batch_to_file wrote, one batch at a time (each file deleted once read)."""
+    for name in paths:
+        path = Path(name)
+        yield pickle.loads(path.read_bytes())
+        path.unlink(missing_ok=True)
+
+
 def learn_templates(clean_dir: Path, counts: Iterable[Any], cfg: Config,
                     plan: RunPlan | None = None) -> dict[str, Any]:
-    total = templates.merge(list(counts))
+    total = templates.merge(counts)     # one batch's counts at a time: never all of them at once
     learned = templates.learn(total, previous=templates.load(clean_dir), cfg=cfg.boilerplate)
     if plan is None:
         templates.save(clean_dir, learned)

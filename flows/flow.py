@@ -27,8 +27,9 @@ _TASK_OPTS = dict(cache_policy=NO_CACHE, persist_result=False)
 
 
 @task(name="scan-templates", **_TASK_OPTS)
-def scan_task(raw_dir: str, items: list, cfg: Config) -> Any:
-    return run_batch(R.scan_batch, Path(raw_dir), items, cfg)
+def scan_task(raw_dir: str, work_dir: str, index: int, items: list, cfg: Config) -> str:
+    """The batch's template counts, as the path of the staging file holding them."""
+    return run_batch(R.scan_batch_to_file, raw_dir, work_dir, index, items, cfg)
 
 
 def _transient_io_error(task, task_run, state) -> bool:
@@ -88,9 +89,11 @@ def clean_corpus(raw_dir: str = "raw", clean_dir: str = "clean", config_path: st
         raw, work = unmapped(str(plan.raw_dir.resolve())), unmapped(str(plan.work_dir.resolve()))
         with started(pool):   # the workers live for both maps, then go before dedup
             t = time.perf_counter()
-            counts = _map(pool, scan_task, raw_dir=raw, cfg=unmapped(quote(cfg)),
+            counts = _map(pool, scan_task, raw_dir=raw, work_dir=work, cfg=unmapped(quote(cfg)),
+                          index=[b.index for b in plan.batches],
                           items=[quote(b.scan_items) for b in plan.batches])
-            learned = R.learn_templates(plan.clean_dir, [f.result() for f in counts], cfg, plan=plan)
+            learned = R.learn_templates(plan.clean_dir, R.load_scan_parts(f.result() for f in counts),
+                                        cfg, plan=plan)
             steps["templates"] = time.perf_counter() - t
 
             t = time.perf_counter()
