@@ -410,16 +410,6 @@ def test_unreadable_file_is_rejected_not_raised(tmp_path):
     assert len(units) == 1 and reason(units[0]).startswith("read.io_error")
 
 
-def test_reading_txt_is_fast(tmp_path):
-    import time
-    for i in range(200):
-        (tmp_path / f"{i:03d}.txt").write_text(ARTICLE * 20)
-    started = time.process_time()
-    units = read_all(tmp_path)
-    per_doc = (time.process_time() - started) / len(units)
-    assert len(units) == 200 and per_doc < 0.002     # > 500 docs/s even on a loaded machine
-
-
 # ---- property: whatever the bytes, one unit per file / per non-blank line ------------------
 from hypothesis import HealthCheck, assume, given, settings, strategies as st  # noqa: E402
 
