@@ -40,8 +40,10 @@ import hashlib
 import re
 import unicodedata
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import numpy as np
@@ -57,6 +59,7 @@ STAGE = "dedup"
 ARTIFACT_STAGES = ("unicode", "artifacts")   # edits that repaired the text: fewer is a better copy
 MINHASH_SEED = 1                              # fixed: band keys must match across runs
 MINHASH_CHUNK = 8192                          # shingles per update: bounds memory on huge documents
+SHINGLE_CACHE = 4096                          # spilled shingle arrays kept in memory by `decide`
 
 _WORD = re.compile(r"\w+")
 # Scripts written without spaces (Thai, kana, CJK ideographs): one token per character there,
@@ -78,21 +81,44 @@ class DocSig:
     """What `decide` needs about one kept document; small and picklable.
 
     `shingles` (sorted unique uint32 shingle hashes, ~4 bytes per word) is only for verifying
-    candidate pairs in this run; the store keeps the band keys, not the shingles."""
+    candidate pairs in this run; the store keeps the band keys, not the shingles. A batch
+    moves them to a file with `spill_shingles` before its signatures go to the flow: the flow
+    then holds ~0.5 KB per document instead of ~2 KB, and reads back only the few that
+    candidate pairs need."""
     id: str
     source: str
     exact: bytes            # 8-byte blake2b of the normalised token string
     bands: bytes            # int32 band keys, one per band
-    shingles: bytes         # sorted unique uint32 shingle hashes
+    shingles: bytes         # sorted unique uint32 shingle hashes (b"" once spilled)
     length: int             # characters of the cleaned body
     artifacts: int = 0      # edits by the unicode / artifacts stages
     date: str | None = None
+    shingle_count: int = -1                            # -1: count the bytes in `shingles`
+    spilled: tuple[str, int] | None = None             # (file, byte offset) of the spilled shingles
 
     def band_keys(self) -> list[int]:
         return np.frombuffer(self.bands, dtype=np.int32).tolist()
 
+    def n_shingles(self) -> int:
+        return len(self.shingles) // 4 if self.shingle_count < 0 else self.shingle_count
+
     def shingle_array(self) -> np.ndarray:
-        return np.frombuffer(self.shingles, dtype=np.uint32)
+        if self.spilled is None:
+            return np.frombuffer(self.shingles, dtype=np.uint32)
+        path, offset = self.spilled
+        return np.fromfile(path, dtype=np.uint32, count=self.shingle_count, offset=offset)
+
+
+def spill_shingles(sigs: list[DocSig], path: str | Path) -> None:
+    """Write the shingles of `sigs` to one file and keep only where they are (in place)."""
+    offset = 0
+    with open(path, "wb") as out:
+        for s in sigs:
+            if s.spilled is not None:
+                continue
+            out.write(s.shingles)
+            s.shingle_count, s.spilled, s.shingles = len(s.shingles) // 4, (str(path), offset), b""
+            offset += s.shingle_count * 4
 
 
 @dataclass
@@ -252,7 +278,9 @@ class _Member:
     date: str | None
     order: int
     stored: bool
-    shingles: np.ndarray | None
+    size: int                          # shingles (0: no words, or a stored doc without text)
+    shingles: np.ndarray | None = None  # a stored doc's, computed from its text
+    sig: DocSig | None = None           # a run doc's: its shingles are read when a pair needs them
 
 
 class _Decider:
@@ -272,22 +300,35 @@ class _Decider:
             seen.add(s.id)
             self.sigs.append(s)
             self.nodes.append(_Member(s.id, s.source, s.exact, s.length, s.artifacts, s.date,
-                                      order, False, s.shingle_array()))
+                                      order, False, s.n_shingles(), sig=s))
         self.new_count = len(self.nodes)
         self._flat: tuple[np.ndarray, np.ndarray] | None = None
+        self._loaded: OrderedDict[int, np.ndarray] = OrderedDict()   # bounded: SHINGLE_CACHE
 
     # -- pairs ---------------------------------------------------------------------------
     def verify(self, a: int, b: int) -> tuple[float, float]:
         key = (a, b) if a < b else (b, a)
         if key not in self.sims:
             na, nb = self.nodes[a], self.nodes[b]
-            if na.exact == nb.exact and self._size(a) and self._size(b):
+            if na.exact == nb.exact and na.size and nb.size:
                 self.sims[key] = (1.0, 1.0)
-            elif na.shingles is None or nb.shingles is None:
+            elif not na.size or not nb.size:
                 self.sims[key] = (0.0, 0.0)
             else:
-                self.sims[key] = similarity(na.shingles, nb.shingles)
+                self.sims[key] = similarity(self._shingles(a), self._shingles(b))
         return self.sims[key]
+
+    def _shingles(self, i: int) -> np.ndarray:
+        node = self.nodes[i]
+        if node.sig is None:
+            return node.shingles
+        if i in self._loaded:
+            self._loaded.move_to_end(i)
+            return self._loaded[i]
+        arr = self._loaded[i] = node.sig.shingle_array()
+        if len(self._loaded) > SHINGLE_CACHE:
+            self._loaded.popitem(last=False)
+        return arr
 
     def joins(self, jac: float, cont: float, a: int, b: int) -> bool:
         if jac >= self.cfg.jaccard_threshold:
@@ -296,8 +337,7 @@ class _Decider:
         return cont >= self.cfg.containment_threshold and smaller >= self.cfg.containment_min_shingles
 
     def _size(self, i: int) -> int:
-        sh = self.nodes[i].shingles
-        return 0 if sh is None else int(sh.size)
+        return self.nodes[i].size
 
     def try_pair(self, a: int, b: int) -> None:
         if self.uf.find(a) == self.uf.find(b):
@@ -380,7 +420,8 @@ class _Decider:
         shingles = None
         if text is not None:
             shingles = shingle_hashes(normalised_words(text), self.cfg.shingle_words)
-        self.nodes.append(_Member(d.id, d.source, d.exact, d.length, 0, None, -1, True, shingles))
+        size = 0 if shingles is None else int(shingles.size)
+        self.nodes.append(_Member(d.id, d.source, d.exact, d.length, 0, None, -1, True, size, shingles))
         return len(self.nodes) - 1
 
     # -- clusters ------------------------------------------------------------------------

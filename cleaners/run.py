@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import pickle
 import secrets
 import shutil
 import signal
@@ -215,26 +214,23 @@ def scan_batch(raw_dir: Path, items: list[readers.WorkItem], cfg: Config) -> Any
 
 def scan_batch_to_file(raw_dir: str | Path, work_dir: str | Path, index: int,
                        items: list[readers.WorkItem], cfg: Config) -> str:
-    """scan_batch with its counts pickled into the run's staging folder; returns the path. The
-    flow then holds a path per batch instead of the counts (~1 KB a document), which Prefect
-    would otherwise keep in memory with every task result until the flow ends."""
+    """scan_batch with its counts written to the run's staging folder as a part file sorted by
+    line key (templates.write_part); returns the path. The flow holds a path per batch, and
+    learns from the files as a stream: never every batch's counts at once."""
     path = Path(work_dir) / f"scan-{index:05d}.pickle"
-    path.write_bytes(pickle.dumps(scan_batch(Path(raw_dir), items, cfg), pickle.HIGHEST_PROTOCOL))
-    return str(path)
+    return str(templates.write_part(scan_batch(Path(raw_dir), items, cfg), path))
 
 
-def load_scan_parts(paths: Iterable[str]) -> Iterator[Any]:
-    """The counts scan_batch_to_file wrote, one batch at a time (each file deleted once read)."""
-    for name in paths:
-        path = Path(name)
-        yield pickle.loads(path.read_bytes())
-        path.unlink(missing_ok=True)
-
-
-def learn_templates(clean_dir: Path, counts: Iterable[Any], cfg: Config,
+def learn_templates(clean_dir: Path, parts: Iterable[str], cfg: Config,
                     plan: RunPlan | None = None) -> dict[str, Any]:
-    total = templates.merge(counts)     # one batch's counts at a time: never all of them at once
-    learned = templates.learn(total, previous=templates.load(clean_dir), cfg=cfg.boilerplate)
+    """Learn from the scan part files (deleted once learned) and the stored templates; save
+    them; returns the full learned templates (templates.for_cleaning is what batches need)."""
+    parts = list(parts)
+    scratch = plan.work_dir if plan is not None else None
+    learned = templates.learn_parts(parts, previous=templates.load(clean_dir), cfg=cfg.boilerplate,
+                                    scratch=scratch)
+    for name in parts:
+        Path(name).unlink(missing_ok=True)
     if plan is None:
         templates.save(clean_dir, learned)
     else:   # with the ledger of counted files: a re-run after a kill never counts them twice
@@ -254,6 +250,8 @@ def clean_batch(raw_dir: Path, work_dir: Path, batch: Batch, cfg: Config,
     with DocTimer(cfg.run.doc_timeout_seconds) as timer:
         lines = _clean_units(raw_dir, batch, cfg, ctx, result, timer)
     write_jsonl_atomic(staged, lines)
+    # the flow keeps every batch's signatures until dedup: their shingles wait on disk
+    dedup.spill_shingles(result.sigs, Path(work_dir) / f"shingles-{batch.index:05d}.bin")
     kill_point("cleaned")
     result.seconds = time.perf_counter() - started
     return result
@@ -425,13 +423,14 @@ def run_local(raw_dir: str | Path, clean_dir: str | Path, cfg: Config | None = N
         with local_pool(workers, len(plan.batches)) as pool:
             each = pool.map if pool else map     # results in batch order either way
             t = time.perf_counter()
-            learned = learn_templates(plan.clean_dir, each(scan_batch, repeat(plan.raw_dir), [
-                b.scan_items for b in plan.batches], repeat(cfg)), cfg, plan=plan)
+            parts = each(scan_batch_to_file, repeat(plan.raw_dir), repeat(plan.work_dir),
+                         [b.index for b in plan.batches], [b.scan_items for b in plan.batches], repeat(cfg))
+            learned = learn_templates(plan.clean_dir, parts, cfg, plan=plan)
             steps["templates"] = time.perf_counter() - t
             t = time.perf_counter()
             results = []
-            for result in each(retry_io, repeat(clean_batch), repeat(plan.raw_dir),
-                               repeat(plan.work_dir), plan.batches, repeat(cfg), repeat(learned)):
+            for result in each(retry_io, repeat(clean_batch), repeat(plan.raw_dir), repeat(plan.work_dir),
+                               plan.batches, repeat(cfg), repeat(templates.for_cleaning(learned))):
                 results.append(result)
                 if on_batch:
                     on_batch(result, len(plan.batches))

@@ -26,14 +26,16 @@ article's headline is a pasted link ("Read more: <headline>"), whatever its labe
 """
 from __future__ import annotations
 
+import heapq
 import json
 import logging
 import os
+import pickle
 import re
 import zlib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from cleaners.boilerplate import count_words, line_key, match_family
 from cleaners.document import Document, Paragraph
@@ -170,40 +172,204 @@ def merge(parts: Iterable[TemplateCounts | None]) -> TemplateCounts:
     return total
 
 
+# ---- learning, streamed ----------------------------------------------------------------
+# A run's counts are most of its documents' short lines (bylines, related headlines: nearly
+# all seen once), so holding all of them at once grows with the run. They are learned as a
+# stream instead: every batch's counts are written sorted by line key (`write_part`), and a
+# k-way merge visits one line key at a time, with its entries from every batch and site.
+# Memory: one chunk per batch file, the learned lines, and the counts kept for later runs.
+PART_CHUNK = 2048      # rows per pickled chunk of a part file
+MERGE_FAN_IN = 64      # part files merged at once (open files); more go through a first level
+
+Row = tuple  # (line key, stream index, site, docs, stories)
+
+
+@dataclass
+class PartHeader:
+    sites: dict[str, int] = field(default_factory=dict)     # site -> documents
+    headlines: dict[str, int] = field(default_factory=dict)
+
+
+def _sorted_rows(counts: TemplateCounts) -> list[tuple[str, str, int, set]]:
+    rows = [(key, name, e[0], e[1]) for name, sc in counts.sites.items() for key, e in sc.lines.items()]
+    rows.sort(key=lambda r: (r[0], r[1]))
+    return rows
+
+
+def _header(counts: TemplateCounts) -> PartHeader:
+    return PartHeader({n: sc.docs for n, sc in counts.sites.items()}, dict(counts.headlines))
+
+
+def _write_rows(path: Path, header: PartHeader, rows: Iterable[tuple[str, str, int, set]]) -> None:
+    with open(path, "wb") as out:
+        pickle.dump(header, out, pickle.HIGHEST_PROTOCOL)
+        chunk: list = []
+        for row in rows:
+            chunk.append(row)
+            if len(chunk) >= PART_CHUNK:
+                pickle.dump(chunk, out, pickle.HIGHEST_PROTOCOL)
+                chunk = []
+        if chunk:
+            pickle.dump(chunk, out, pickle.HIGHEST_PROTOCOL)
+
+
+def write_part(counts: TemplateCounts, path: str | Path) -> Path:
+    """One batch's counts as a part file: header (site docs, headlines), then rows sorted by key."""
+    _write_rows(Path(path), _header(counts), _sorted_rows(counts))
+    return Path(path)
+
+
+def read_header(path: str | Path) -> PartHeader:
+    with open(path, "rb") as f:
+        return pickle.load(f)
+
+
+def _read_rows(path: Path, stream: int) -> Iterator[Row]:
+    with open(path, "rb") as f:
+        pickle.load(f)                       # the header
+        while True:
+            try:
+                chunk = pickle.load(f)
+            except EOFError:
+                return
+            for key, name, docs, stories in chunk:
+                yield key, stream, name, docs, stories
+
+
+def _tagged(rows: list[tuple[str, str, int, set]], stream: int) -> Iterator[Row]:
+    for key, name, docs, stories in rows:
+        yield key, stream, name, docs, stories
+
+
+def _key_groups(streams: list[Iterator[Row]]) -> Iterator[tuple[str, dict[str, list]]]:
+    """(line key, {site: [docs, stories]}) in key order; a key's entries are absorbed in
+    stream order (earlier runs' counts first, then the batches in order)."""
+    key, sites = None, {}
+    for row_key, _, name, docs, stories in heapq.merge(*streams, key=lambda r: (r[0], r[1])):
+        if row_key != key:
+            if key is not None:
+                yield key, sites
+            key, sites = row_key, {}
+        entry = sites.get(name)
+        if entry is None:
+            sites[name] = [docs, set(list(stories)[:STORIES_KEPT])]
+            continue
+        entry[0] += docs
+        for story in stories:
+            if len(entry[1]) >= STORIES_KEPT:
+                break
+            entry[1].add(story)
+    if key is not None:
+        yield key, sites
+
+
+def _merge_headers(headers: Iterable[PartHeader]) -> PartHeader:
+    out = PartHeader()
+    for h in headers:
+        for name, docs in h.sites.items():
+            out.sites[name] = out.sites.get(name, 0) + docs
+        for key, n in h.headlines.items():
+            out.headlines[key] = out.headlines.get(key, 0) + n
+    return out
+
+
+def _fan_in(paths: list[Path], scratch: Path) -> list[Path]:
+    """Merge consecutive groups of MERGE_FAN_IN part files into one each, until few are left."""
+    level = 0
+    while len(paths) > MERGE_FAN_IN:
+        merged = []
+        for g in range(0, len(paths), MERGE_FAN_IN):
+            group = paths[g:g + MERGE_FAN_IN]
+            out = scratch / f"templates-merge-{level}-{g // MERGE_FAN_IN:05d}.pickle"
+            rows = ((key, name, *entry) for key, sites in
+                    _key_groups([_read_rows(p, i) for i, p in enumerate(group)])
+                    for name, entry in sites.items())
+            _write_rows(out, _merge_headers(read_header(p) for p in group), rows)
+            merged.append(out)
+        paths, level = merged, level + 1
+    return paths
+
+
+def learn_parts(paths: Iterable[str | Path], previous: dict[str, Any] | None, cfg: Any,
+                scratch: str | Path | None = None) -> dict[str, Any]:
+    """`learn` over the part files of a run (see write_part), streamed; `scratch` holds the
+    intermediate files of a run with more than MERGE_FAN_IN parts (default: beside the parts)."""
+    paths = [Path(p) for p in paths]
+    if len(paths) > MERGE_FAN_IN:
+        paths = _fan_in(paths, Path(scratch) if scratch else paths[0].parent)
+    old = _counts_from(previous or {})
+    header = _merge_headers([_header(old), *(read_header(p) for p in paths)])
+    streams = [_tagged(_sorted_rows(old), 0), *(_read_rows(p, i + 1) for i, p in enumerate(paths))]
+    return _learn(header, _key_groups(streams), cfg)
+
+
 def learn(total: TemplateCounts, previous: dict[str, Any] | None, cfg: Any) -> dict[str, Any]:
     """Decide the template lines of every site from this run's counts plus the stored ones.
 
-    Returns {site: {"docs", "lines": {key: share}, "counts": {key: [docs, [stories]]}},
+    Returns {site: {"docs", "lines": {key: share}, "counts": {key: [docs, {stories}]}},
     HEADLINES: {"keys": set}}; "counts" is what a later run adds its own counts to."""
-    merged = merge([_counts_from(previous or {}), total])
+    old = _counts_from(previous or {})
+    header = _merge_headers([_header(old), _header(total)])
+    streams = [_tagged(_sorted_rows(old), 0), _tagged(_sorted_rows(total), 1)]
+    return _learn(header, _key_groups(streams), cfg)
+
+
+class _Saved:
+    """Heap item for the counts kept for later runs: the root is the entry to drop first
+    (fewest documents, then the last key in order), so the kept set does not depend on the
+    order the keys came in."""
+    __slots__ = ("docs", "key", "stories")
+
+    def __init__(self, docs: int, key: str, stories: set):
+        self.docs, self.key, self.stories = docs, key, stories
+
+    def __lt__(self, other: "_Saved") -> bool:
+        return (self.docs, other.key) < (other.docs, self.key)
+
+
+def _learn(header: PartHeader, groups: Iterator[tuple[str, dict[str, list]]], cfg: Any) -> dict[str, Any]:
+    lines: dict[str, dict[str, float]] = {name: {} for name in header.sites}
+    saved: dict[str, list[_Saved]] = {name: [] for name in header.sites}
+    for key, sites in groups:
+        for name, (docs, stories) in sites.items():
+            site_docs = header.sites.get(name, 0)
+            need = max(cfg.template_min_docs, ALL_SITES_MIN_DOCS) if name == ALL_SITES else cfg.template_min_docs
+            if (docs >= need and len(stories) >= need and site_docs
+                    and docs / site_docs >= cfg.template_min_share
+                    and (name != ALL_SITES or _spread(sites))):
+                lines[name][key] = round(docs / site_docs, 4)
+            if docs >= 2:
+                heap = saved[name]
+                item = _Saved(docs, key, stories)
+                if len(heap) < MAX_KEYS_SAVED:
+                    heapq.heappush(heap, item)
+                elif heap[0] < item:
+                    heapq.heapreplace(heap, item)
     learned: dict[str, Any] = {}
-    for name, sc in merged.sites.items():
-        lines = {}
-        need = max(cfg.template_min_docs, ALL_SITES_MIN_DOCS) if name == ALL_SITES else cfg.template_min_docs
-        for key, (docs, stories) in sc.lines.items():
-            if (docs >= need and len(stories) >= need
-                    and sc.docs and docs / sc.docs >= cfg.template_min_share):
-                lines[key] = round(docs / sc.docs, 4)
-        if name == ALL_SITES:
-            lines = {k: v for k, v in lines.items() if _spread(merged, k)}
-        kept = sorted(((k, v) for k, v in sc.lines.items() if v[0] >= 2),
-                      key=lambda kv: -kv[1][0])[:MAX_KEYS_SAVED]
-        learned[name] = {"docs": sc.docs, "lines": lines,
-                         "counts": {k: [v[0], set(v[1])] for k, v in kept}}
-    heads = set(merged.headlines)
+    for name, docs in header.sites.items():
+        kept = sorted(saved[name], reverse=True)
+        learned[name] = {"docs": docs, "lines": lines[name],
+                         "counts": {s.key: [s.docs, set(s.stories)] for s in kept}}
+    heads = set(header.headlines)
     if len(heads) > MAX_HEADLINES:
         heads = set(sorted(heads)[:MAX_HEADLINES])
     learned[HEADLINES] = {"keys": heads}
     return learned
 
 
-def _spread(counts: TemplateCounts, key: str) -> bool:
+def _spread(sites: dict[str, list]) -> bool:
     """A line is common to many sites when no single site holds most of its documents
     (otherwise it is that site's template, learned there)."""
-    total = counts.sites[ALL_SITES].lines[key][0]
-    top = max((sc.lines[key][0] for name, sc in counts.sites.items()
-               if name != ALL_SITES and key in sc.lines), default=0)
+    total = sites[ALL_SITES][0]
+    top = max((entry[0] for name, entry in sites.items() if name != ALL_SITES), default=0)
     return top <= ALL_SITES_MAX_ONE_SITE * total
+
+
+def for_cleaning(learned: dict[str, Any]) -> dict[str, Any]:
+    """What the cleaning stages read of the learned templates (lines and headlines, not the
+    counts kept for later runs): smaller to send to every batch."""
+    return {name: ({"docs": site["docs"], "lines": site["lines"]} if name != HEADLINES else site)
+            for name, site in learned.items()}
 
 
 def _counts_from(learned: dict[str, Any]) -> TemplateCounts:
@@ -304,7 +470,7 @@ def summary(learned: dict[str, Any], examples: int = 8, max_sites: int = 50) -> 
     with_lines = sorted(((n, s) for n, s in sites if s["lines"]), key=lambda ns: -ns[1]["docs"])
     out["sites_without_template"] = sum(1 for n, s in sites if not s["lines"] and n != ALL_SITES)
     for name, site in with_lines[:max_sites]:
-        top = sorted(site["lines"].items(), key=lambda kv: -kv[1])[:examples]
+        top = sorted(site["lines"].items(), key=lambda kv: (-kv[1], kv[0]))[:examples]
         label = "(all sites)" if name == ALL_SITES else name or "(no site)"
         out["sites"][label] = {
             "docs": site["docs"], "template_lines": len(site["lines"]),

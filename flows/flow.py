@@ -16,6 +16,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.utilities.annotations import quote
 
 from cleaners import run as R
+from cleaners import templates
 from cleaners.config import Config, from_dict, load_config
 from flows.artifacts import BatchProgress, publish_run_artifacts
 from flows.runners import batch_runner, describe, map_tasks, run_batch, started
@@ -92,13 +93,12 @@ def clean_corpus(raw_dir: str = "raw", clean_dir: str = "clean", config_path: st
             counts = _map(pool, scan_task, raw_dir=raw, work_dir=work, cfg=unmapped(quote(cfg)),
                           index=[b.index for b in plan.batches],
                           items=[quote(b.scan_items) for b in plan.batches])
-            learned = R.learn_templates(plan.clean_dir, R.load_scan_parts(f.result() for f in counts),
-                                        cfg, plan=plan)
+            learned = R.learn_templates(plan.clean_dir, [f.result() for f in counts], cfg, plan=plan)
             steps["templates"] = time.perf_counter() - t
 
             t = time.perf_counter()
             futures = _map(pool, clean_task, raw_dir=raw, work_dir=work, cfg=unmapped(quote(cfg)),
-                           learned=unmapped(quote(learned)), batch=[quote(b) for b in plan.batches])
+                           learned=unmapped(quote(templates.for_cleaning(learned))), batch=[quote(b) for b in plan.batches])
             results = []
             for f in futures:
                 results.append(f.result())

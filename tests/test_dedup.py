@@ -191,6 +191,25 @@ def test_signature_is_identical_across_processes():
     assert out == f"{here.bands.hex()} {here.exact.hex()} {len(here.shingles)}\n"
 
 
+def test_spilled_shingles_read_back_and_decide_the_same(tmp_path):
+    body = article(5, paragraphs=10)
+    docs = [make_doc("full.txt", body), make_doc("cut.txt", body[:7]),
+            make_doc("edit.txt", edited(body, 3)), make_doc("other.txt", article(6)),
+            make_doc("empty.txt", [])]
+    kept = sigs_of(docs)
+    spilled = sigs_of(docs)
+    dedup.spill_shingles(spilled[:3], tmp_path / "a.bin")
+    dedup.spill_shingles(spilled[3:], tmp_path / "b.bin")
+    for k, s in zip(kept, spilled):
+        assert s.shingles == b"" and s.spilled is not None
+        assert s.n_shingles() == k.n_shingles()
+        assert np.array_equal(s.shingle_array(), k.shingle_array())
+    assert len(pickle.dumps(spilled[0])) < len(pickle.dumps(kept[0])) // 2
+    a, b = dedup.decide(kept, None, CFG), dedup.decide(spilled, None, CFG)
+    assert a.duplicates == b.duplicates and a.clusters == b.clusters
+    assert len(a.duplicates) == 2
+
+
 def test_huge_document_is_signed_in_bounded_chunks():
     words = [f"w{i % 20011}" for i in range(60_000)]
     sig = dedup.signature(make_doc("big.txt", [" ".join(words)]), CFG)

@@ -168,3 +168,62 @@ def test_site_falls_back_to_host_then_empty():
     doc = Document.new("a", Origin("a", host="h.example"))
     assert templates.site_of(doc) == "h.example"
     assert templates.site_of(Document.new("b", Origin("b"))) == ""
+
+
+def _scan_parts(tmp_path, batches):
+    return [templates.write_part(templates.scan(b), tmp_path / f"part-{i}.pickle")
+            for i, b in enumerate(batches)]
+
+
+def _mixed_batches():
+    valley = [page(t) for t in TITLES]
+    hosts = [page(t, site=f"host{i}.example", extra=("Advertisement", "x")) for i, t in enumerate(TITLES[:6])]
+    docs = valley + hosts + [page(f"Plain story {i}", extra=()) for i in range(7)]
+    return [docs[i:i + 3] for i in range(0, len(docs), 3)]
+
+
+def test_learning_from_part_files_equals_learning_in_memory(tmp_path):
+    batches = _mixed_batches()
+    in_memory = templates.learn(templates.merge(templates.scan(b) for b in batches), None, CFG)
+    streamed = templates.learn_parts(_scan_parts(tmp_path, batches), None, CFG)
+    assert streamed == in_memory
+    assert templates.template_lines(streamed, "valley.example")              # it learned something
+    assert line_key("Advertisement") in templates.template_lines(streamed, "newcomer.example")
+
+
+def test_many_part_files_are_merged_in_levels(tmp_path, monkeypatch):
+    batches = [[d] for b in _mixed_batches() for d in b]                      # one doc a part
+    expected = templates.learn(templates.merge(templates.scan(b) for b in batches), None, CFG)
+    monkeypatch.setattr(templates, "MERGE_FAN_IN", 3)
+    monkeypatch.setattr(templates, "PART_CHUNK", 2)
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    assert templates.learn_parts(_scan_parts(tmp_path, batches), None, CFG, scratch=scratch) == expected
+    assert len(list(scratch.iterdir())) > 3                                   # it did merge in levels
+
+
+def test_streamed_learning_adds_the_stored_counts(tmp_path):
+    first = templates.learn_parts(_scan_parts(tmp_path, [[page(t) for t in TITLES[:2]]]), None, CFG)
+    templates.save(tmp_path, first)
+    second = templates.learn_parts(_scan_parts(tmp_path, [[page(TITLES[2])]]), templates.load(tmp_path), CFG)
+    assert second["valley.example"]["docs"] == 3
+    assert line_key(MENU) in templates.template_lines(second, "valley.example")
+
+
+def test_counts_kept_for_later_runs_are_the_most_frequent(monkeypatch):
+    monkeypatch.setattr(templates, "MAX_KEYS_SAVED", 2)
+    docs = [page(t, extra=("Menu A", "Footer B", ("Tag alpha", "Tag beta")[i % 2])) for i, t in enumerate(TITLES[:6])]
+    learned = templates.learn(templates.scan(docs), None, CFG)
+    kept = learned["valley.example"]["counts"]
+    # six documents each hold "menu a" and "footer b"; "tag alpha" and "tag beta" three each
+    assert set(kept) == {"menu a", "footer b"}
+    assert all(v[0] == 6 for v in kept.values())
+
+
+def test_batches_get_lines_and_headlines_without_the_counts():
+    learned = templates.learn(templates.scan([page(t) for t in TITLES]), None, CFG)
+    slim = templates.for_cleaning(learned)
+    assert "counts" not in slim["valley.example"]
+    assert templates.template_lines(slim, "valley.example").tables == \
+        templates.template_lines(learned, "valley.example").tables
+    assert templates.known_headlines(slim) == templates.known_headlines(learned)
