@@ -713,8 +713,17 @@ def _tokens(text: str) -> list[str]:
     return re.findall(r"\w+|[^\w\s]|\s+", text)
 
 
-def _similar(a: str, b: str) -> float:
-    return SequenceMatcher(None, a.split(), b.split(), autojunk=False).ratio()
+def _ratio_above(matcher: SequenceMatcher, floor: float) -> float | None:
+    """matcher.ratio() when it exceeds `floor`, else None; the cheap upper bounds go first
+    (the same answer as comparing ratio() itself, without its quadratic matching mostly)."""
+    if matcher.real_quick_ratio() <= floor or matcher.quick_ratio() <= floor:
+        return None
+    ratio = matcher.ratio()
+    return ratio if ratio > floor else None
+
+
+def _similar_above(a: str, b: str, floor: float) -> float | None:
+    return _ratio_above(SequenceMatcher(None, a.split(), b.split(), autojunk=False), floor)
 
 
 def align(raw: str, clean: str) -> list[tuple[str, str | None, str | None]]:
@@ -742,8 +751,8 @@ def _pair_block(raws: list[str], cleans: list[str]) -> list[tuple[str, str | Non
     for r in raws:
         best, best_ratio = None, 0.5
         for k in range(j, min(len(cleans), j + 4)):
-            ratio = _similar(r, cleans[k])
-            if ratio > best_ratio:
+            ratio = _similar_above(r, cleans[k], best_ratio)
+            if ratio is not None:
                 best, best_ratio = k, ratio
         if best is None:
             out.append(("removed", r, None))
@@ -756,17 +765,40 @@ def _pair_block(raws: list[str], cleans: list[str]) -> list[tuple[str, str | Non
 
 
 def word_diff(a: str, b: str) -> list[tuple[str, str]]:
-    """Token-level diff of two paragraphs: [("eq"|"del"|"ins", text)]."""
+    """Token-level diff of two paragraphs: [("eq"|"del"|"ins", text)].
+
+    The tokens both ends share are cut off first: a repaired paragraph usually differs in a
+    few places, and the matcher is quadratic in what is left between them."""
     ta, tb = _tokens(a), _tokens(b)
-    out: list[tuple[str, str]] = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, ta, tb, autojunk=False).get_opcodes():
+    head = 0
+    while head < min(len(ta), len(tb)) and ta[head] == tb[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(ta), len(tb)) - head and ta[-1 - tail] == tb[-1 - tail]:
+        tail += 1
+    out: list[tuple[str, str]] = [("eq", "".join(ta[:head]))] if head else []
+    mid_a, mid_b = ta[head:len(ta) - tail], tb[head:len(tb) - tail]
+    for op, i1, i2, j1, j2 in SequenceMatcher(None, mid_a, mid_b, autojunk=False).get_opcodes():
         if op == "equal":
-            out.append(("eq", "".join(ta[i1:i2])))
+            out.append(("eq", "".join(mid_a[i1:i2])))
             continue
         if i2 > i1:
-            out.append(("del", "".join(ta[i1:i2])))
+            out.append(("del", "".join(mid_a[i1:i2])))
         if j2 > j1:
-            out.append(("ins", "".join(tb[j1:j2])))
+            out.append(("ins", "".join(mid_b[j1:j2])))
+    if tail:
+        out.append(("eq", "".join(ta[len(ta) - tail:])))
+    return _joined(out)
+
+
+def _joined(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Neighbouring pieces of the same kind as one (the cut ends meet the matched middle)."""
+    out: list[tuple[str, str]] = []
+    for op, text in pieces:
+        if out and out[-1][0] == op:
+            out[-1] = (op, out[-1][1] + text)
+        else:
+            out.append((op, text))
     return out
 
 
@@ -790,7 +822,7 @@ def rule_for_removed(paragraph: str, removals: list[tuple[str, str]]) -> str | N
     # last: the most similar removed text, e.g. a mojibake line whose repaired form was removed
     best, best_ratio = None, 0.6
     for text, rule in removals:
-        ratio = SequenceMatcher(None, text[:500], p[:500], autojunk=False).ratio()
-        if ratio > best_ratio:
+        ratio = _ratio_above(SequenceMatcher(None, text[:500], p[:500], autojunk=False), best_ratio)
+        if ratio is not None:
             best, best_ratio = rule, ratio
     return best
