@@ -33,8 +33,8 @@ from cleaners.config import Config, load_config
 from cleaners.document import Document, Reason, rejection_record
 from cleaners.limits import DocTimer, retry_io
 from cleaners.pipeline import Context, clean_document
-from cleaners.state import StateStore
-from cleaners.writer import read_jsonl, remove_stale_temporaries, shard_name, write_jsonl_atomic
+from cleaners.state import StateStore, sha1_of
+from cleaners.writer import dumps, remove_stale_temporaries, shard_name, write_lines_atomic
 
 WORK = ".work"   # CLEAN/.work/<run-id>/: staging, deleted when the run ends
 
@@ -49,6 +49,7 @@ class Batch:
     items: list[readers.WorkItem]
     units: int
     uncounted: list[readers.WorkItem] | None = None   # None: template-scan every item
+    files: dict[str, tuple[int, float]] = field(default_factory=dict)  # path -> (size, mtime) as planned
 
     @property
     def scan_items(self) -> list[readers.WorkItem]:
@@ -93,6 +94,7 @@ class BatchResult:
     paths: list[str] = field(default_factory=list)
     units: int = 0
     seconds: float = 0.0
+    sha1: dict[str, str] = field(default_factory=dict)   # raw path -> content sha1, hashed here
 
 
 # ---- plan ------------------------------------------------------------------------------
@@ -144,7 +146,7 @@ def _plan_locked(raw_dir: Path, clean_dir: Path, cfg: Config, run_id: str, lock:
     plan = RunPlan(
         run_id=run_id, raw_dir=raw_dir, clean_dir=clean_dir, config=cfg,
         started=_now(), files={f.path: f for f in files}, status=status,
-        batches=cut_batches(todo, cfg.run.batch_size),
+        batches=cut_batches(todo, cfg.run.batch_size, {f.path: f for f in files}),
         units_seen=sum(it.units for it in items),
         units_unchanged=sum(it.units for it in items if status[it.path] == "unchanged"),
         items_per_file=dict(Counter(it.path for it in todo)), lock=lock,
@@ -183,19 +185,27 @@ def kill_point(name: str) -> None:
 _KILL_COUNTS: Counter = Counter()
 
 
-def cut_batches(items: list[readers.WorkItem], batch_size: int) -> list[Batch]:
+def cut_batches(items: list[readers.WorkItem], batch_size: int,
+                files: dict[str, readers.FileInfo] | None = None) -> list[Batch]:
     batches: list[Batch] = []
     current: list[readers.WorkItem] = []
     units = 0
     for it in items:
         if current and units + it.units > batch_size:
-            batches.append(Batch(len(batches) + 1, current, units))
+            batches.append(_batch(len(batches) + 1, current, units, files))
             current, units = [], 0
         current.append(it)
         units += it.units
     if current:
-        batches.append(Batch(len(batches) + 1, current, units))
+        batches.append(_batch(len(batches) + 1, current, units, files))
     return batches
+
+
+def _batch(index: int, items: list[readers.WorkItem], units: int,
+           files: dict[str, readers.FileInfo] | None) -> Batch:
+    known = {it.path: (files[it.path].size, files[it.path].mtime)
+             for it in items if files and it.path in files}
+    return Batch(index, items, units, files=known)
 
 
 # ---- templates (cross-document pre-pass) -----------------------------------------------
@@ -244,12 +254,13 @@ def clean_batch(raw_dir: Path, work_dir: Path, batch: Batch, cfg: Config,
                 learned: dict[str, Any]) -> BatchResult:
     started = time.perf_counter()
     ctx = Context(config=cfg, templates=learned)
-    staged = Path(work_dir) / f"batch-{batch.index:05d}.jsonl"
+    staged = Path(work_dir) / f"batch-{batch.index:05d}.staged"
     result = BatchResult(batch.index, str(staged), [], paths=sorted({it.path for it in batch.items}),
                          units=batch.units)
+    result.sha1 = _whole_file_hashes(Path(raw_dir), batch)
     with DocTimer(cfg.run.doc_timeout_seconds) as timer:
         lines = _clean_units(raw_dir, batch, cfg, ctx, result, timer)
-    write_jsonl_atomic(staged, lines)
+    write_lines_atomic(staged, lines)
     # the flow keeps every batch's signatures until dedup: their shingles wait on disk
     dedup.spill_shingles(result.sigs, Path(work_dir) / f"shingles-{batch.index:05d}.bin")
     kill_point("cleaned")
@@ -257,12 +268,40 @@ def clean_batch(raw_dir: Path, work_dir: Path, batch: Batch, cfg: Config,
     return result
 
 
+def _whole_file_hashes(raw_dir: Path, batch: Batch) -> dict[str, str]:
+    """Content sha1 of the raw files this batch reads whole (records carry it as raw_sha1; the
+    flow hashes the few feeds cut over several batches itself, once each)."""
+    out = {}
+    for it in batch.items:
+        if it.first_line is None and it.path in batch.files and it.path not in out:
+            try:
+                out[it.path] = sha1_of(raw_dir / it.path)
+            except OSError:
+                pass            # the reader rejects the unit; the flow's store tries again
+    return out
+
+
+# A staged line: kind, id, whether the record already carries its raw fields, the record and
+# its edit-log line (or nothing), tab-separated. JSON never holds a raw tab or newline, so the
+# flow writes the shards from these strings and parses only the lines it must change.
+def _staged(kind: str, rec: dict[str, Any], edits: dict[str, Any] | None, batch: Batch,
+            result: BatchResult) -> str:
+    path = rec["source"].split("#", 1)[0]
+    complete = path in result.sha1
+    if complete:
+        size, mtime = batch.files[path]
+        rec.update(raw_size=size, raw_mtime=mtime, raw_sha1=result.sha1[path])
+    return "\t".join((kind, rec["id"], "1" if complete else "0", dumps(rec),
+                      dumps(edits) if edits is not None else "")) + "\n"
+
+
 def _clean_units(raw_dir: Path, batch: Batch, cfg: Config, ctx: Context, result: BatchResult,
-                 timer: DocTimer) -> list[dict[str, Any]]:
-    lines: list[dict[str, Any]] = []
+                 timer: DocTimer) -> list[str]:
+    lines: list[str] = []
     for unit in _read_items(raw_dir, batch.items, cfg):
         if isinstance(unit, readers.Rejected):
-            lines.append({"kind": "rejected", "record": rejection_record(unit.source, unit.reasons)})
+            lines.append(_staged("rejected", rejection_record(unit.source, unit.reasons), None,
+                                 batch, result))
             _count_reject(result, unit.reasons)
             continue
         outcome = timer.clean(unit, ctx)
@@ -271,15 +310,13 @@ def _clean_units(raw_dir: Path, batch: Batch, cfg: Config, ctx: Context, result:
         if outcome.kept:
             result.kept += 1
             result.sigs.append(dedup.signature(unit, cfg.dedup))
-            lines.append({"kind": "kept", "record": unit.to_record(),
-                          "edits": unit.edits_record("kept")})
+            lines.append(_staged("kept", unit.to_record(), unit.edits_record("kept"), batch, result))
         else:
             status = "quarantine" if outcome.quarantine else "rejected"
             reasons = [str(r) for r in outcome.reasons]
-            lines.append({"kind": status,
-                          "record": rejection_record(unit.source, outcome.reasons, unit,
-                                                     quarantine=outcome.quarantine),
-                          "edits": unit.edits_record(status, reasons)})
+            lines.append(_staged(status, rejection_record(unit.source, outcome.reasons, unit,
+                                                          quarantine=outcome.quarantine),
+                                 unit.edits_record(status, reasons), batch, result))
             _count_reject(result, outcome.reasons)
     return lines
 
@@ -303,32 +340,38 @@ def decide_duplicates(results: list[BatchResult], store: StateStore, cfg: Config
 
 def write_batch(plan: RunPlan, result: BatchResult, duplicates: dict[str, Any],
                 store: StateStore, done_items: Counter) -> dict[str, int]:
-    """Move one batch from staging into corpus/rejected/edits, then record it in the store."""
+    """Move one batch from staging into corpus/rejected/edits, then record it in the store.
+
+    The staged lines are the shards' lines already; only duplicates (and records whose raw
+    file the batch did not hash) are parsed and rewritten here."""
     corpus, rejected, edits, kept_sigs = [], [], [], []
     sig_of = {s.id: s for s in result.sigs}
+    for path, sha1 in result.sha1.items():
+        if path in plan.files:
+            store.remember_sha1(plan.files[path], sha1)
     name = shard_name(plan.run_id, result.index)
-    for line in read_jsonl(Path(result.staged)):
-        rec, ed = line["record"], line.get("edits")
-        rec.update(_raw_fields(plan, rec["source"], store))
-        if line["kind"] == "kept" and rec["id"] in duplicates:
-            dup = duplicates[rec["id"]]
-            reason = f"dedup.{dup.kind}: {dup.message}"
-            rejected.append({"id": rec["id"], "source": rec["source"], "reasons": [reason],
-                             "duplicate_of": dup.keeper_id, "similarity": dup.similarity,
-                             "title": rec.get("title"), "url": rec.get("url"),
-                             **_raw_fields(plan, rec["source"], store)})
-            ed.update(status="duplicate", reasons=[reason])
-        elif line["kind"] == "kept":
-            corpus.append(rec)
-            kept_sigs.append((sig_of[rec["id"]], name))
-        else:
-            rejected.append(rec)
-        if ed is not None:
-            edits.append(ed)
+    with open(result.staged, encoding="utf-8") as staged:
+        for line in staged:
+            kind, doc_id, complete, rec_json, ed_json = line.rstrip("\n").split("\t")
+            if complete != "1":
+                rec = json.loads(rec_json)
+                rec.update(_raw_fields(plan, rec["source"], store))
+                rec_json = dumps(rec)
+            if kind == "kept" and doc_id in duplicates:
+                rec_line, ed_json = _as_duplicate(json.loads(rec_json), json.loads(ed_json),
+                                                  duplicates[doc_id])
+                rejected.append(rec_line)
+            elif kind == "kept":
+                corpus.append(rec_json + "\n")
+                kept_sigs.append((sig_of[doc_id], name))
+            else:
+                rejected.append(rec_json + "\n")
+            if ed_json:
+                edits.append(ed_json + "\n")
     counts = {"kept": len(corpus), "rejected": len(rejected)}
-    for sub, recs in (("corpus", corpus), ("rejected", rejected), ("edits", edits)):
-        if recs:
-            write_jsonl_atomic(plan.clean_dir / sub / name, recs)
+    for sub, lines in (("corpus", corpus), ("rejected", rejected), ("edits", edits)):
+        if lines:
+            write_lines_atomic(plan.clean_dir / sub / name, lines)
             kill_point("half-placed")
     kill_point("placed")
     # A raw file is processed once every item cut from it has its shard in place.
@@ -340,6 +383,17 @@ def write_batch(plan: RunPlan, result: BatchResult, duplicates: dict[str, Any],
     store.commit_batch(finished, kept_sigs)
     kill_point("committed")
     return counts
+
+
+def _as_duplicate(rec: dict[str, Any], ed: dict[str, Any], dup: Any) -> tuple[str, str]:
+    """(rejected line, edit-log line) of a kept record that dedup named a duplicate."""
+    reason = f"dedup.{dup.kind}: {dup.message}"
+    raw = {k: rec[k] for k in ("raw_size", "raw_mtime", "raw_sha1") if k in rec}
+    line = {"id": rec["id"], "source": rec["source"], "reasons": [reason],
+            "duplicate_of": dup.keeper_id, "similarity": dup.similarity,
+            "title": rec.get("title"), "url": rec.get("url"), **raw}
+    ed.update(status="duplicate", reasons=[reason])
+    return dumps(line) + "\n", dumps(ed)
 
 
 def _items_of(plan: RunPlan, index: int) -> list[readers.WorkItem]:

@@ -159,6 +159,10 @@ class StateStore:
         in records as `raw_sha1` so a rebuilt store still knows touched-but-identical files."""
         return self._sha1(f)
 
+    def remember_sha1(self, f: FileLike, sha1: str) -> None:
+        """A content sha1 a batch computed while it read the file (spares reading it again)."""
+        self._sha1_cache[(f.path, f.size, f.mtime)] = sha1
+
     def _sha1(self, f: FileLike) -> str | None:
         key = (f.path, f.size, f.mtime)
         if key not in self._sha1_cache:

@@ -1,0 +1,49 @@
+"""The batch-to-shard path of a run (cleaners/run.py) without Prefect: what the records say
+about their raw files, and where duplicates end up. Invented articles only."""
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from cleaners.config import Config
+from cleaners.run import run_local
+from dedup_helpers import article
+
+
+def _records(clean: Path, sub: str) -> list[dict]:
+    return [json.loads(line) for shard in sorted((clean / sub).glob("*.jsonl"))
+            for line in shard.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _write_raw(raw: Path) -> None:
+    (raw / "site").mkdir(parents=True)
+    for i in range(3):
+        (raw / "site" / f"story{i}.txt").write_text(f"Headline number {i} here\n\n" + "\n\n".join(article(10 + i)))
+    # an exact copy (a duplicate) and a feed of several records (cut into line ranges)
+    (raw / "site" / "copy.txt").write_text("Headline number 0 here\n\n" + "\n\n".join(article(10)))
+    feed = [{"url": f"https://feed.example/{i}", "title": f"Feed story {i}", "text": "\n\n".join(article(20 + i))}
+            for i in range(4)]
+    (raw / "feed.jsonl").write_text("\n".join(json.dumps(r) for r in feed) + "\n\nnot json\n")
+    (raw / "empty.txt").write_bytes(b"")
+
+
+def test_every_record_names_its_raw_file_version(tmp_path):
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    _write_raw(raw)
+    cfg = Config()
+    cfg.run.batch_size = 2                   # several batches; the feed is cut over two of them
+    run_local(raw, clean, cfg)
+    records = _records(clean, "corpus") + _records(clean, "rejected")
+    assert len(records) == 10                # 3 stories + copy + 4 feed records + bad line + empty
+    for rec in records:
+        path = raw / rec["source"].split("#", 1)[0]
+        assert rec["raw_size"] == path.stat().st_size
+        assert rec["raw_mtime"] == path.stat().st_mtime
+        assert rec["raw_sha1"] == hashlib.sha1(path.read_bytes()).hexdigest()
+    dup = next(r for r in records if r.get("duplicate_of"))
+    assert dup["source"] in ("site/copy.txt", "site/story0.txt")
+    assert dup["reasons"][0].startswith("dedup.exact")
+    edits = {e["id"]: e for e in _records(clean, "edits")}
+    assert edits[dup["id"]]["status"] == "duplicate" and edits[dup["id"]]["reasons"] == dup["reasons"]
+    assert not list((clean / ".work").glob("*/*")) if (clean / ".work").exists() else True
