@@ -90,9 +90,9 @@ def clean_corpus(raw_dir: str = "raw", clean_dir: str = "clean", config_path: st
         raw, work = unmapped(str(plan.raw_dir.resolve())), unmapped(str(plan.work_dir.resolve()))
         with started(pool):   # the workers live for both maps, then go before dedup
             t = time.perf_counter()
+            groups = R.scan_groups(plan.batches)     # fewer, larger pieces than the batches
             counts = _map(pool, scan_task, raw_dir=raw, work_dir=work, cfg=unmapped(quote(cfg)),
-                          index=[b.index for b in plan.batches],
-                          items=[quote(b.scan_items) for b in plan.batches])
+                          index=[g.index for g in groups], items=[quote(g.items) for g in groups])
             learned = R.learn_templates(plan.clean_dir, [f.result() for f in counts], cfg, plan=plan)
             steps["templates"] = time.perf_counter() - t
 

@@ -47,3 +47,16 @@ def test_every_record_names_its_raw_file_version(tmp_path):
     edits = {e["id"]: e for e in _records(clean, "edits")}
     assert edits[dup["id"]]["status"] == "duplicate" and edits[dup["id"]]["reasons"] == dup["reasons"]
     assert not list((clean / ".work").glob("*/*")) if (clean / ".work").exists() else True
+
+
+def test_template_scan_runs_in_pieces_of_about_a_thousand_units():
+    from cleaners.readers import WorkItem
+    from cleaners.run import Batch, scan_groups
+    batches = [Batch(i + 1, [WorkItem(f"f{i}-{j}.txt") for j in range(200)], 200) for i in range(12)]
+    batches[3].uncounted = batches[3].items[:50]      # a killed run's files: counted already
+    groups = scan_groups(batches)
+    assert [g.index for g in groups] == [1, 2, 3]
+    assert [len(g.items) for g in groups] == [850, 1000, 400]
+    scanned = [it.path for g in groups for it in g.items]
+    assert scanned == [it.path for b in batches for it in b.scan_items]   # each once, in order
+    assert [len(g.items) for g in scan_groups(batches[:1])] == [200]
