@@ -212,3 +212,18 @@ def _read_toml(p: Path) -> dict[str, Any]:
         return tomllib.loads(p.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
         raise ConfigError(f"{p}: not valid TOML: {err}") from None
+
+
+def resolve_config(config_path: str | None, overrides: dict | None = None,
+                   batch_size: int | None = None) -> Config:
+    """The run's config: the file (or the one found in the working folder), then per-section
+    overrides (a deployment's parameters), then --batch-size."""
+    cfg = load_config(config_path) if config_path else load_config(None, search_dir=".")
+    if overrides:
+        merged = cfg.model_dump()
+        for section, values in overrides.items():
+            merged.setdefault(section, {}).update(values)
+        cfg = from_dict(merged, "overrides")
+    if batch_size:
+        cfg.run.batch_size = batch_size
+    return cfg

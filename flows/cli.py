@@ -58,12 +58,12 @@ def _checked_run(raw: Path, clean: Path, config: Optional[Path], batch_size: Opt
     from cleaners import lock
     from cleaners.config import ConfigError
     from cleaners.run import UsageError, check_dirs
-    from flows.flow import resolve_config
-    from flows.runners import RunnerError, check_spec
+    from cleaners.config import resolve_config
+    from flows.runners import RunnerError, check_spec, prestart, stop_early_pool
 
     try:
         check_dirs(raw, clean)
-        resolve_config(str(config) if config else None, None, batch_size)  # fail fast, before Prefect
+        cfg = resolve_config(str(config) if config else None, None, batch_size)  # fail fast, before Prefect
         runner = check_spec(runner)
     except (UsageError, ConfigError, RunnerError) as exc:
         _fail(str(exc))
@@ -73,8 +73,10 @@ def _checked_run(raw: Path, clean: Path, config: Optional[Path], batch_size: Opt
     except lock.LockBusy as exc:
         _fail(str(exc), code=EXIT_BUSY)
     try:
+        prestart(runner, raw, cfg.run.batch_size)   # workers load while Prefect starts
         return _run_flow(raw, clean, config, batch_size, progress, runner, server)
     finally:
+        stop_early_pool()
         lock.release(held)
 
 
@@ -91,7 +93,7 @@ def serve(raw: Path = typer.Argument(Path("raw"), help="folder of raw articles (
     from cleaners.config import ConfigError
     from cleaners.run import UsageError, check_dirs
     from flows.deploy import ServeError, api_url, build_deployment, check_server, serve_deployment
-    from flows.flow import resolve_config
+    from cleaners.config import resolve_config
 
     try:
         check_dirs(raw, clean)

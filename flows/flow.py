@@ -17,7 +17,7 @@ from prefect.utilities.annotations import quote
 
 from cleaners import run as R
 from cleaners import templates
-from cleaners.config import Config, from_dict, load_config
+from cleaners.config import Config, resolve_config
 from flows.artifacts import BatchProgress, publish_run_artifacts
 from flows.runners import batch_runner, describe, map_tasks, run_batch, started
 
@@ -46,18 +46,6 @@ def _transient_io_error(task, task_run, state) -> bool:
       retry_condition_fn=_transient_io_error, **_TASK_OPTS)
 def clean_task(raw_dir: str, work_dir: str, batch: R.Batch, cfg: Config, learned: dict) -> R.BatchResult:
     return run_batch(R.clean_batch, Path(raw_dir), Path(work_dir), batch, cfg, learned)
-
-
-def resolve_config(config_path: str | None, overrides: dict | None, batch_size: int | None) -> Config:
-    cfg = load_config(config_path) if config_path else load_config(None, search_dir=".")
-    if overrides:
-        merged = cfg.model_dump()
-        for section, values in overrides.items():
-            merged.setdefault(section, {}).update(values)
-        cfg = from_dict(merged, "overrides")
-    if batch_size:
-        cfg.run.batch_size = batch_size
-    return cfg
 
 
 def _map(pool: Any, task_fn: Any, **parameters: Any) -> Any:

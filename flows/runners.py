@@ -36,6 +36,7 @@ import os
 import re
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any, Callable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -78,7 +79,8 @@ class BatchPool:
         self.executor: ProcessPoolExecutor | None = None
 
     def __enter__(self) -> "BatchPool":
-        self.executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
+        if self.executor is None:       # a pool started early (prestart) is entered as it is
+            self.executor = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"))
         return self
 
     def __exit__(self, *exc: Any) -> None:
@@ -86,8 +88,19 @@ class BatchPool:
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
 
+    def warm_up(self) -> None:
+        """Have every worker start and load the stages' data now (cleaners.pipeline.warm_up),
+        without waiting: batches sent later queue behind it."""
+        from cleaners.pipeline import warm_up
+
+        for _ in range(self.workers):      # one call per worker: each submit starts a process
+            self.executor.submit(warm_up)
+
 
 _ACTIVE: BatchPool | None = None      # the started pool of the flow run in this process
+_EARLY: BatchPool | None = None       # a pool started before Prefect (prestart), not yet used
+
+
 
 
 def run_batch(fn: Callable[..., T], *args: Any) -> T:
@@ -101,6 +114,7 @@ def run_batch(fn: Callable[..., T], *args: Any) -> T:
 def batch_runner(spec: str, batches: int) -> Any | None:
     """What runs the batch work, not yet started: a BatchPool, a Prefect task runner, or None
     (the flow's own thread pool)."""
+    global _EARLY
     spec = check_spec(spec)
     if spec == "thread" or (spec == "auto" and (batches < 2 or cores() < 2)):
         return None
@@ -110,6 +124,9 @@ def batch_runner(spec: str, batches: int) -> Any | None:
             from prefect.task_runners import ProcessPoolTaskRunner
 
             return ProcessPoolTaskRunner(max_workers=workers)
+        if _EARLY is not None and _EARLY.workers == workers:
+            pool, _EARLY = _EARLY, None
+            return pool
         return BatchPool(workers)
     from prefect_dask import DaskTaskRunner
 
@@ -186,3 +203,47 @@ def describe(runner: Any | None) -> str:
         return f"prefect-process:{runner._max_workers}"
     address = getattr(runner, "address", None)
     return f"dask:{address}" if address else "dask"
+
+
+# ---- starting the batch pool early ------------------------------------------------------------
+def prestart(spec: str, raw_dir: str | os.PathLike, batch_size: int) -> BatchPool | None:
+    """Start the batch pool's workers before Prefect is even imported, when the run will use
+    them: they start and load the stages' data (~2 s of CPU each) while the temporary server
+    boots and this process imports Prefect, instead of after. `batch_runner` hands the flow
+    this pool; `stop_early_pool` ends it if the flow did not take it."""
+    global _EARLY
+    spec = check_spec(spec)
+    if not (spec == "auto" or (spec.startswith("process"))) or cores() < 2:
+        return None
+    if not _several_batches(Path(raw_dir), batch_size):
+        return None
+    workers = int(spec.partition(":")[2] or cores())
+    pool = BatchPool(workers).__enter__()
+    pool.warm_up()
+    _EARLY = pool
+    return pool
+
+
+def stop_early_pool() -> None:
+    """End a prestarted pool no flow took (a run of one batch, or a failed start)."""
+    global _EARLY
+    if _EARLY is not None:
+        _EARLY.__exit__(None, None, None)
+        _EARLY = None
+
+
+def _several_batches(raw_dir: Path, batch_size: int, bytes_per_unit: int = 20_000) -> bool:
+    """A cheap guess, before any planning, that RAW holds more than one batch: more files than
+    a batch, or more bytes than a batch of large articles (feeds hold many units per file).
+    A wrong guess only starts or skips the early pool."""
+    files = size = 0
+    for dirpath, _, names in os.walk(raw_dir):
+        for name in names:
+            files += 1
+            try:
+                size += os.stat(os.path.join(dirpath, name)).st_size
+            except OSError:
+                continue
+            if files > batch_size or size > batch_size * bytes_per_unit:
+                return True
+    return False
