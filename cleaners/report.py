@@ -216,6 +216,7 @@ class ReportBuilder:
         # per-document view: a min-heap of (edits, tiebreak, view) keeps the top N in O(N)
         self._top: list[tuple[int, str, int, dict[str, Any]]] = []
         self._rejected_views: dict[str, dict[str, Any]] = {}
+        self._edit_pass_views = 0            # how many of them the edits pass added (merge)
         self.clusters = self._clusters_for_view(run_info.get("dedup_clusters") or [])
         self._cluster_ids = {m["id"] for c in self.clusters for m in c["members_view"]}
         self._cluster_text: dict[str, dict[str, Any]] = {}
@@ -272,6 +273,8 @@ class ReportBuilder:
     def _add_rejected_view(self, doc_id: Any, make) -> None:
         if doc_id not in self._rejected_views and len(self._rejected_views) < DOC_VIEW_REJECTS:
             self._rejected_views[doc_id] = make()
+            if self.corpus_records == 0 and self.rejected_records == 0:
+                self._edit_pass_views += 1      # the first views come from the edits pass
 
     # -- corpus ----------------------------------------------------------------------------
     def add_corpus_record(self, rec: dict[str, Any]) -> None:
@@ -341,6 +344,62 @@ class ReportBuilder:
             view["reasons"] = view["reasons"] or reasons
             view["duplicate_of"] = rec.get("duplicate_of")
         self._attach_text(rec)
+
+    # -- merging partial builders -----------------------------------------------------------
+    def merge(self, other: "ReportBuilder") -> None:
+        """Add a builder fed with a later part of the run's shards (each part fed edits, corpus,
+        rejected in turn). Counts add up; lists of first examples and views keep run order,
+        as one builder fed everything would (sums of seconds and histogram means may differ in
+        the last digits)."""
+        for name in ("edit_records", "edits_total", "docs_with_edits", "rejected_records", "corpus_records"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for name in ("stage_edits", "stage_docs", "actions", "status", "stage_timed_docs", "langs",
+                     "sites", "flags"):
+            getattr(self, name).update(getattr(other, name))
+        for stage, secs in other.stage_seconds.items():
+            self.stage_seconds[stage] += secs
+        for rid, st in other.rules.items():
+            mine = self.rules.get(rid) or self.rules.setdefault(rid, RuleStats(st.stage))
+            mine.edits += st.edits
+            mine.docs += st.docs
+            mine.chars_removed += st.chars_removed
+            mine.actions.update(st.actions)
+            mine.examples = (mine.examples + st.examples)[:EXAMPLES_PER_RULE]
+        for rid, st in other.reasons.items():
+            mine = self.reasons.get(rid) or self.reasons.setdefault(rid, ReasonStats())
+            mine.count += st.count
+            mine.quarantine += st.quarantine
+            mine.examples = (mine.examples + st.examples)[:EXAMPLES_PER_REASON]
+        for key, h in other.hists.items():
+            mine = self.hists[key]
+            mine.values.update(h.values)
+            mine.count += h.count
+            mine.total += h.total
+        for entry in other._top:
+            if len(self._top) < DOC_VIEW_TOP:
+                heapq.heappush(self._top, entry)
+            elif entry[:2] > self._top[0][:2]:
+                heapq.heapreplace(self._top, entry)
+        self._merge_rejected_views(other)
+        for doc_id, slot in other._cluster_text.items():
+            mine = self._cluster_text.setdefault(doc_id, {})
+            for k, v in slot.items():
+                mine.setdefault(k, v)
+        self.__dict__.pop("_views_index", None)
+
+    def _merge_rejected_views(self, other: "ReportBuilder") -> None:
+        """Views from the edits pass of every part first, then those of reader rejects (the
+        order one builder fed all edits, then all rejected records, would take them in)."""
+        mine, theirs = list(self._rejected_views.items()), list(other._rejected_views.items())
+        edit_views = mine[:self._edit_pass_views] + theirs[:other._edit_pass_views]
+        reader_views = mine[self._edit_pass_views:] + theirs[other._edit_pass_views:]
+        merged = dict(edit_views[:DOC_VIEW_REJECTS])
+        self._edit_pass_views = len(merged)
+        for doc_id, view in reader_views:
+            if len(merged) >= DOC_VIEW_REJECTS:
+                break
+            merged.setdefault(doc_id, view)
+        self._rejected_views = merged
 
     # -- result ----------------------------------------------------------------------------
     def documents(self) -> dict[str, Any]:
@@ -631,28 +690,56 @@ def find_document(clean_dir: Path, query: str) -> dict[str, Any] | None:
 
 # ---- build and write ------------------------------------------------------------------------
 
-def build_report(clean_dir: Path, run_info: dict[str, Any]) -> dict[str, Any]:
+def build_report(clean_dir: Path, run_info: dict[str, Any], parts: int = 1,
+                 each: Any = map) -> dict[str, Any]:
     """Stream this run's shards into the report dict (see the module docstring).
 
+    With `parts` > 1 the shards are cut into that many runs of batches, fed to builders by
+    `each` (a process pool's map: the report is then read on several cores) and merged.
     The returned dict carries `documents` (the bounded per-document view for the HTML);
     `write_report` leaves it out of report.json so the summary stays small.
     """
     clean_dir = Path(clean_dir)
-    builder = ReportBuilder(run_info)
-    for path in run_shards(clean_dir, run_info, "edits"):
-        for rec in iter_jsonl(path):
-            builder.add_edits_record(rec)
-    for path in run_shards(clean_dir, run_info, "corpus"):
-        for rec in iter_jsonl(path):
-            builder.add_corpus_record(rec)
-    for path in run_shards(clean_dir, run_info, "rejected"):
-        for rec in iter_jsonl(path):
-            builder.add_rejected_record(rec)
+    shards = {kind: run_shards(clean_dir, run_info, kind) for kind in ("edits", "corpus", "rejected")}
+    parts = _shard_parts(shards, max(1, parts))
+    if len(parts) == 1:
+        builder = feed_builder(run_info, parts[0])
+    else:
+        builders = iter(each(feed_builder, [run_info] * len(parts), parts))
+        builder = next(builders)
+        for more in builders:
+            builder.merge(more)
     report = builder.result()
     _attach_thresholds(report)
     report["drift"] = drift(report, previous_report(clean_dir, str(run_info.get("run_id")),
                                                     run_info.get("started")))
     return report
+
+
+def feed_builder(run_info: dict[str, Any], shards: dict[str, list[Path]]) -> ReportBuilder:
+    """A builder fed with these shards: edits, then corpus, then rejected."""
+    builder = ReportBuilder(run_info)
+    for path in shards["edits"]:
+        for rec in iter_jsonl(path):
+            builder.add_edits_record(rec)
+    for path in shards["corpus"]:
+        for rec in iter_jsonl(path):
+            builder.add_corpus_record(rec)
+    for path in shards["rejected"]:
+        for rec in iter_jsonl(path):
+            builder.add_rejected_record(rec)
+    return builder
+
+
+def _shard_parts(shards: dict[str, list[Path]], parts: int) -> list[dict[str, list[Path]]]:
+    """The run's shards cut into `parts` runs of consecutive batches (a batch's three shards
+    share a name, so each part holds whole batches)."""
+    names = sorted({p.name for paths in shards.values() for p in paths})
+    if parts <= 1 or len(names) <= 1:
+        return [shards]
+    size = -(-len(names) // min(parts, len(names)))
+    cuts = [set(names[i:i + size]) for i in range(0, len(names), size)]
+    return [{kind: [p for p in paths if p.name in cut] for kind, paths in shards.items()} for cut in cuts]
 
 
 def _attach_thresholds(report: dict[str, Any]) -> None:

@@ -436,8 +436,10 @@ def _raw_fields(plan: RunPlan, source: str, store: StateStore) -> dict[str, Any]
 
 
 def finish_run(plan: RunPlan, results: list[BatchResult], dedup_result: Any,
-               step_seconds: dict[str, float], learned: dict[str, Any], runner: str) -> dict[str, Any]:
-    """Write the report; returns the run summary (what the CLI prints)."""
+               step_seconds: dict[str, float], learned: dict[str, Any], runner: str,
+               each: Callable = map, parts: int = 1) -> dict[str, Any]:
+    """Write the report; returns the run summary (what the CLI prints). With a process pool's
+    map as `each`, the report reads the shards in `parts` pieces on its workers."""
     from cleaners import report  # imported late: only the main process needs it
 
     rejected = sum(r.rejected for r in results)
@@ -465,7 +467,7 @@ def finish_run(plan: RunPlan, results: list[BatchResult], dedup_result: Any,
         "templates": templates.summary(learned) if hasattr(templates, "summary") else {},
     }
     kill_point("report")
-    rep = report.build_report(plan.clean_dir, run_info)
+    rep = report.build_report(plan.clean_dir, run_info, parts=parts, each=each)
     json_path, html_path = report.write_report(plan.clean_dir, plan.run_id, rep)
     shutil.rmtree(plan.work_dir, ignore_errors=True)
     return {"run_id": plan.run_id, "units": run_info["units"], "reasons": dict(reasons),
@@ -516,15 +518,16 @@ def run_local(raw_dir: str | Path, clean_dir: str | Path, cfg: Config | None = N
                 if on_batch:
                     on_batch(result, len(plan.batches))
             steps["clean"] = time.perf_counter() - t
-        t = time.perf_counter()
-        dd = decide_duplicates(results, store, cfg)
-        steps["dedup"] = time.perf_counter() - t
-        t = time.perf_counter()
-        done: Counter = Counter()
-        for r in results:
-            write_batch(plan, r, dd.duplicates, store, done)
-        steps["write"] = time.perf_counter() - t
-        return finish_run(plan, results, dd, steps, learned, runner="local")
+            t = time.perf_counter()
+            dd = decide_duplicates(results, store, cfg)
+            steps["dedup"] = time.perf_counter() - t
+            t = time.perf_counter()
+            done: Counter = Counter()
+            for r in results:
+                write_batch(plan, r, dd.duplicates, store, done)
+            steps["write"] = time.perf_counter() - t
+            return finish_run(plan, results, dd, steps, learned, runner="local", each=each,
+                              parts=min(workers, len(plan.batches)) if pool else 1)
     finally:
         close_run(plan, store)
 

@@ -19,7 +19,7 @@ from cleaners import run as R
 from cleaners import templates
 from cleaners.config import Config, resolve_config
 from flows.artifacts import BatchProgress, publish_run_artifacts
-from flows.runners import batch_runner, describe, map_tasks, run_batch, started
+from flows.runners import BatchPool, batch_runner, describe, map_tasks, run_batch, started
 
 # Set by the CLI for a local progress bar: called as hook(done_batches, total_batches).
 PROGRESS_HOOK: Callable[[int, int], None] | None = None
@@ -76,7 +76,7 @@ def clean_corpus(raw_dir: str = "raw", clean_dir: str = "clean", config_path: st
         pool = batch_runner(runner, len(plan.batches))   # None: the flow's own thread pool
         # absolute paths: a Dask worker on another machine has another working directory
         raw, work = unmapped(str(plan.raw_dir.resolve())), unmapped(str(plan.work_dir.resolve()))
-        with started(pool):   # the workers live for both maps, then go before dedup
+        with started(pool):   # the workers live for both maps and the report
             t = time.perf_counter()
             groups = R.scan_groups(plan.batches)     # fewer, larger pieces than the batches
             counts = _map(pool, scan_task, raw_dir=raw, work_dir=work, cfg=unmapped(quote(cfg)),
@@ -96,16 +96,20 @@ def clean_corpus(raw_dir: str = "raw", clean_dir: str = "clean", config_path: st
             del futures, counts       # (Prefect itself keeps each task's state until the flow ends)
             steps["clean"] = time.perf_counter() - t
 
-        t = time.perf_counter()
-        dd = R.decide_duplicates(results, store, cfg)
-        steps["dedup"] = time.perf_counter() - t
+            t = time.perf_counter()
+            dd = R.decide_duplicates(results, store, cfg)
+            steps["dedup"] = time.perf_counter() - t
 
-        t = time.perf_counter()
-        done: Counter = Counter()
-        for r in results:
-            R.write_batch(plan, r, dd.duplicates, store, done)
-        steps["write"] = time.perf_counter() - t
-        summary = R.finish_run(plan, results, dd, steps, learned, runner=f"prefect/{describe(pool)}")
+            t = time.perf_counter()
+            done: Counter = Counter()
+            for r in results:
+                R.write_batch(plan, r, dd.duplicates, store, done)
+            steps["write"] = time.perf_counter() - t
+            # the batch pool's workers read the shards for the report, then go
+            on_workers = isinstance(pool, BatchPool)
+            summary = R.finish_run(plan, results, dd, steps, learned, runner=f"prefect/{describe(pool)}",
+                                   each=pool.map if on_workers else map,
+                                   parts=pool.workers if on_workers else 1)
         publish_run_artifacts(summary, plan.clean_dir)   # summary, rules table, link to report.html
     finally:
         R.close_run(plan, store)   # closes the store, releases CLEAN/.lock

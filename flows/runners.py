@@ -88,6 +88,10 @@ class BatchPool:
             self.executor.shutdown(wait=True, cancel_futures=True)
             self.executor = None
 
+    def map(self, fn: Callable[..., T], *iterables: Any) -> Iterator[T]:
+        """fn over the iterables on the workers, results in order (for the report's parts)."""
+        return self.executor.map(fn, *iterables)
+
     def warm_up(self) -> None:
         """Have every worker start and load the stages' data now (cleaners.pipeline.warm_up),
         without waiting: batches sent later queue behind it."""

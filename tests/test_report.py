@@ -244,3 +244,44 @@ def test_duplicate_cluster_carries_texts_for_the_side_by_side_view(tmp_path):
     assert "Share this story" not in cluster["texts"][keeper_id]["text"]      # the clean keeper
     assert "Share this story" in cluster["texts"][dup_id]["raw"]              # the dropped copy's input
     assert rep["duplicates"]["units"] == 1          # the member kept from an earlier run is no duplicate
+
+
+def _rounded(obj):
+    """The report with floats to 9 significant digits (sums added in another order)."""
+    if isinstance(obj, float):
+        return float(f"{obj:.9g}")
+    if isinstance(obj, dict):
+        return {k: _rounded(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_rounded(v) for v in obj]
+    return obj
+
+
+def test_report_read_in_parts_equals_the_report_read_whole(tmp_path, monkeypatch):
+    import shutil
+    from benchmarks.corpus import write_corpus
+    from cleaners.config import Config
+    from cleaners.run import run_local
+
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    write_corpus(raw, 30, seed=5)
+    first = sorted(raw.rglob("*.txt"))[0]
+    (raw / "zz").mkdir()
+    shutil.copy(first, raw / "zz" / "copy.txt")                   # a duplicate in a late batch
+    (raw / "zz" / "short.txt").write_text("Too short to keep.\n")   # rejected, with an edit line
+    (raw / "zz" / "blob.bin").write_bytes(b"\x00\x01" * 50)          # rejected by the reader
+    cfg = Config()
+    cfg.run.batch_size = 4
+    summary = run_local(raw, clean, cfg)
+    info = json.loads(Path(summary["report_json"]).read_text())
+    info.update(shards={k: sorted(p.name for p in (clean / k).glob("*.jsonl"))
+                        for k in ("corpus", "rejected", "edits")},
+                dedup_clusters=info["duplicates"]["list"])
+    for name, small in (("DOC_VIEW_TOP", 3), ("DOC_VIEW_REJECTS", 2), ("EXAMPLES_PER_RULE", 2)):
+        monkeypatch.setattr(R, name, small)
+    whole = R.build_report(clean, info)
+    assert whole["documents"]["shown"] == 5 and whole["rejects"]["total"] >= 3
+    texts = whole["duplicates"]["list"][0]["texts"]
+    assert len(texts) == 2 and all(t.get("raw") for t in texts.values())
+    for parts in (2, 3, 50):
+        assert _rounded(R.build_report(clean, info, parts=parts)) == _rounded(whole), parts
