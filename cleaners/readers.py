@@ -123,12 +123,13 @@ def _file_info(full: Path, raw_dir: Path, real_raw: Path) -> FileInfo | None:
 
 def file_type(path: str) -> tuple[str, bool]:
     """('.jsonl', True) for 'feed.jsonl.gz': the inner type and whether it is gzip."""
-    name = PurePosixPath(path).name.lower()
+    # string operations with PurePosixPath's rules (no object per call: it runs per unit)
+    name = path.rsplit("/", 1)[-1].lower()
     gz = name.endswith(".gz")
     if gz:
         name = name[:-3]
-    suffix = PurePosixPath(name).suffix
-    return suffix, gz
+    dot = name.rfind(".")
+    return (name[dot:] if 0 < dot < len(name) - 1 else ""), gz
 
 
 def plan_items(raw_dir: Path, files: list[FileInfo], cfg: ReadConfig, target_units: int) -> list[WorkItem]:
@@ -540,11 +541,11 @@ def _set_site(origin: Origin, url: str | None, feed: bool) -> None:
         origin.host = host
         origin.site = host
         return
-    parts = PurePosixPath(origin.path).parts
+    parts = [p for p in origin.path.split("/") if p and p != "."]   # PurePosixPath(...).parts
     if len(parts) > 1:
         origin.site = parts[0]
     elif feed:
-        origin.site = PurePosixPath(origin.path).name.split(".")[0] or None
+        origin.site = (parts[-1] if parts else "").split(".")[0] or None
 
 
 def _host(url: str) -> str | None:

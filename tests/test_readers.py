@@ -454,3 +454,15 @@ def test_any_jsonl_gives_one_unit_per_non_blank_line(tmp_path, lines):
         assert len(units) == 1 and units[0].source == "f.jsonl" and isinstance(units[0], readers.Rejected)
     else:
         assert [u.source for u in units] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "B", ".", "..", "x.txt", "f.JSONL", "gz", ".gz", "t.tar", "", "é"]),
+                min_size=1, max_size=5).map("".join))
+def test_file_type_follows_purepath_suffix_rules(name):
+    from pathlib import PurePosixPath
+    path = f"dir/{name}"
+    low = PurePosixPath(path).name.lower()
+    gz = low.endswith(".gz")
+    expected = (PurePosixPath(low[:-3] if gz else low).suffix, gz)
+    assert readers.file_type(path) == expected
