@@ -49,18 +49,25 @@ class Family:
     list_head: bool
     regexes: tuple[re.Pattern, ...]
     end: re.Pattern | None = None                 # matched at the end of the line
-    requires: re.Pattern | None = None            # one of these must be in the lower-cased line
+    requires: tuple[str, ...] = ()                # one of these must be in the lower-cased line
     weak: bool = False                            # prose that continues the body stays body
 
     def matches(self, text: str, words: int, low: str | None = None) -> bool:
         if words > self.max_words:
             return False
-        if self.requires is not None:
+        if self.requires:
             low = text.casefold() if low is None else low
-            if not self.requires.search(low):
+            # plain substring tests: several times cheaper than one regex alternation of
+            # the same literals, which sre tries branch by branch at every position
+            for needle in self.requires:
+                if needle in low:
+                    break
+            else:
                 return False
-        return (any(r.fullmatch(text) for r in self.regexes)
-                or (self.end is not None and self.end.search(text) is not None))
+        for regex in self.regexes:
+            if regex.fullmatch(text):
+                return True
+        return self.end is not None and self.end.search(text) is not None
 
 
 def _compile(spec: dict[str, Any]) -> tuple[re.Pattern, ...]:
@@ -72,9 +79,8 @@ def _compile(spec: dict[str, Any]) -> tuple[re.Pattern, ...]:
     return tuple(out)
 
 
-def _compile_requires(spec: dict[str, Any]) -> re.Pattern | None:
-    words = spec.get("requires")
-    return re.compile("|".join(re.escape(w) for w in words)) if words else None
+def _compile_requires(spec: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(spec.get("requires") or ())
 
 
 def _compile_end(spec: dict[str, Any]) -> re.Pattern | None:
@@ -147,16 +153,36 @@ def count_words(text: str, cap: int = WORD_CAP) -> int:
     return len(text.split(None, cap))
 
 
+# str.isascii() is O(1) (CPython keeps the flag): ASCII text cannot hold the curly marks, so
+# only the ASCII pairs (the backtick) are worth looking for in it
+_APOS_ASCII = tuple(pair for pair in _APOS if pair[0].isascii())
+_QUOTES_ASCII = tuple(pair for pair in _QUOTES if pair[0].isascii())
+
+
 def fold(text: str) -> str:
     """Whitespace folded, apostrophes straight: the form patterns are matched against."""
-    return " ".join(_swap(text, _APOS).split())
+    return " ".join(_swap(text, _APOS_ASCII if text.isascii() else _APOS).split())
+
+
+KEY_CACHE_SIZE = 16384    # distinct lines whose key is remembered per process
+KEY_CACHE_CHARS = 600     # keyed lines are short; a longer one is keyed every time
 
 
 def line_key(text: str) -> str:
     """Key of a line for repetition across documents: casefold, digits -> 0, quotes straight,
     whitespace folded, a final period dropped (a headline is the same with or without it)."""
-    key = " ".join(_DIGITS.sub("0", _swap(text, _QUOTES).casefold()).split())
+    # the same line is keyed by the template pre-pass, the header reader and the
+    # boilerplate stage, and template lines in every document of their site
+    return _line_key_cached(text) if len(text) <= KEY_CACHE_CHARS else _line_key(text)
+
+
+def _line_key(text: str) -> str:
+    swapped = _swap(text, _QUOTES_ASCII if text.isascii() else _QUOTES)
+    key = " ".join(_DIGITS.sub("0", swapped.casefold()).split())
     return key[:-1].rstrip() if key.endswith(".") else key
+
+
+_line_key_cached = lru_cache(maxsize=KEY_CACHE_SIZE)(_line_key)
 
 
 def is_quoted(text: str) -> bool:
@@ -190,15 +216,49 @@ class Line:
     title_inside: bool = False    # holds the document's title plus a few words (breadcrumb)
 
 
+MATCH_CACHE_SIZE = 8192   # distinct lines remembered per process (menus, labels, templates)
+MATCH_CACHE_CHARS = 1200  # longer lines are matched every time: the cache stays a few MB
+
+
 def match_family(text: str, words: int, disabled: frozenset[str] = frozenset()) -> str | None:
     """Name of the first family whose pattern matches the whole (folded) line, else None."""
     folded = fold(text)
+    disabled = disabled if type(disabled) is frozenset else frozenset(disabled)
+    if len(folded) <= MATCH_CACHE_CHARS:
+        # the answer depends only on (folded, words, disabled): the same line comes back in
+        # the template pre-pass, the header reader and the boilerplate stage, and template
+        # lines come back in every document of their site
+        return _match_folded_cached(folded, words, disabled)
+    return _match_folded(folded, words, disabled)
+
+
+def _match_folded(folded: str, words: int, disabled: frozenset[str]) -> str | None:
     low = folded.casefold()
-    for fam in catalogue():
-        if fam.name not in disabled and fam.matches(folded, words, low):
+    for fam in families_for(words, disabled):
+        if fam.matches(folded, words, low):
             return fam.name
     shape = shape_family(folded, words)
     return shape if shape not in disabled else None
+
+
+_match_folded_cached = lru_cache(maxsize=MATCH_CACHE_SIZE)(_match_folded)
+
+
+@lru_cache(maxsize=None)
+def _longest_family() -> int:
+    return max(f.max_words for f in catalogue())
+
+
+def families_for(words: int, disabled: frozenset[str] = frozenset()) -> tuple[Family, ...]:
+    """The families, in matching order, that a line of `words` words can match: the others
+    are longer than their max_words or switched off. (One tuple per word count up to the
+    longest family's limit and per disabled set: a few hundred at most.)"""
+    return _families_for(min(words, _longest_family() + 1), disabled)
+
+
+@lru_cache(maxsize=1024)   # per word count (<= ~121) and disabled set
+def _families_for(words: int, disabled: frozenset[str]) -> tuple[Family, ...]:
+    return tuple(f for f in catalogue() if f.max_words >= words and f.name not in disabled)
 
 
 def shape_family(text: str, words: int) -> str | None:

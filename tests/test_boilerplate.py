@@ -690,3 +690,89 @@ def test_every_removal_is_logged_with_its_rule():
 def test_catalogue_families_have_patterns_and_notes():
     for fam in boilerplate.catalogue():
         assert fam.regexes and fam.note and fam.max_words > 0
+
+
+# ---- fast paths agree with the plain matching rule ------------------------------------------
+def slow_family(text: str, words: int, disabled=frozenset()) -> str | None:
+    """The family rule as patterns/boilerplate.toml states it, with none of the fast paths:
+    every family in order, `requires` as one regex alternation, no cache."""
+    import re
+    folded = boilerplate.fold(text)
+    low = folded.casefold()
+    for fam in boilerplate.catalogue():
+        if fam.name in disabled or words > fam.max_words:
+            continue
+        if fam.requires and not re.search("|".join(map(re.escape, fam.requires)), low):
+            continue
+        if any(r.fullmatch(folded) for r in fam.regexes) or (
+                fam.end is not None and fam.end.search(folded)):
+            return fam.name
+    shape = boilerplate.shape_family(folded, words)
+    return shape if shape not in disabled else None
+
+
+TRICKY_LINES = [
+    "Skip to content", "Photo: Jane Smith", "The harbour at dusk. ©Ann Lee",
+    "Home | News | Sport | Weather | Opinion", "Share on Facebook", "Leave a comment",
+    "ﬁle photo",                          # a ligature: casefold() says "file", re.I does not
+    "ADVERTISEMENT", "Read more: Ferry operator adds winter sailings to the islands",
+    "By Maria Lindqvist", "It`s  a   spaced ‘line’", BODY[0], BODY[3],
+    "Top stories from the left and right of the harbour, above and below the pier, "
+    "filed in the archive by a pool reporter" + " and more" * 20 + ".",
+    "We use cookies " + "x" * 1300,            # longer than the cache keeps
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_LINES)
+@pytest.mark.parametrize("disabled", [frozenset(), frozenset({"nav", "caption", "menu"}), {"cookie"}])
+def test_match_family_agrees_with_the_plain_rule(text, disabled):
+    words = boilerplate.count_words(text)
+    expected = slow_family(text, words, disabled)
+    assert boilerplate.match_family(text, words, disabled) == expected
+    assert boilerplate.match_family(text, words, disabled) == expected     # cached answer
+    # a line longer than a family's max_words never matches it
+    assert boilerplate.match_family(text, 200, disabled) == slow_family(text, 200, disabled)
+
+
+def test_match_family_fast_path_examples():
+    assert boilerplate.match_family("Skip to content", 3) == "nav"
+    assert boilerplate.match_family("Skip to content", 3, frozenset({"nav"})) == "menu"  # nav row
+    assert boilerplate.match_family("Skip to content", 3, frozenset({"nav", "menu"})) is None
+    assert boilerplate.match_family("Photo: Jane Smith", 3, frozenset({"caption"})) is None
+    assert boilerplate.match_family("Skip to content", 9, frozenset({"menu"})) is None  # > 8 words
+    assert boilerplate.match_family("The harbour at dusk. ©Ann Lee", 6) == "caption"
+    assert boilerplate.match_family(BODY[0], boilerplate.count_words(BODY[0])) is None
+    assert boilerplate.match_family("We use cookies " + "x" * 1300, 4) == "cookie"
+
+
+def test_families_for_is_the_catalogue_filtered_by_words_and_switches():
+    off = frozenset({"nav", "about"})
+    for words in range(0, 130):
+        expected = tuple(f for f in boilerplate.catalogue()
+                         if f.max_words >= words and f.name not in off)
+        assert boilerplate.families_for(words, off) == expected
+    assert boilerplate.families_for(5000) == ()
+
+
+@pytest.mark.parametrize("text, key", [
+    ("Top 10 Stories.", "top 00 stories"),
+    ("“Quoted” ‘headline’  «here» 2024.", '"quoted" \'headline\' "here" 0000'),
+    ("It`s  OK", "it`s ok"),                      # a backtick is no quote in a key ...
+    ("Rank ٣ of ۱۲", "rank 0 of 00"),             # ... and any decimal digit is a digit
+    ("Ends with a period .", "ends with a period"),
+])
+def test_line_key_examples(text, key):
+    assert boilerplate.line_key(text) == key
+    assert boilerplate.line_key(text) == boilerplate._line_key(text)
+
+
+def test_line_key_of_a_long_line_is_not_cached_but_the_same():
+    text = "Word “quoted” 12 " * 100
+    assert len(text) > boilerplate.KEY_CACHE_CHARS
+    assert boilerplate.line_key(text) == boilerplate._line_key(text) == (
+        'word "quoted" 00 ' * 100).strip()
+
+
+def test_fold_straightens_apostrophes_in_ascii_and_unicode_text():
+    assert boilerplate.fold("It`s  here") == "It's here"           # ASCII text
+    assert boilerplate.fold("It’s ´here´ ‘now’") == "It's 'here' 'now'"
