@@ -72,6 +72,9 @@ def rules() -> Rules:
 
 
 # ---- dates -----------------------------------------------------------------------------
+_YEAR = re.compile(r"\d{4}")
+
+
 def _iso(y: int, m: int, d: int) -> str | None:
     try:
         return Date(y, m, d).isoformat()
@@ -82,6 +85,8 @@ def _iso(y: int, m: int, d: int) -> str | None:
 def find_date(text: str) -> tuple[str, tuple[int, int]] | None:
     """First date in `text` as (ISO date, span), or None. ISO, "November 17, 2023",
     "17 November 2023" (seven languages) and "17.11.2023" forms."""
+    if not _YEAR.search(text):
+        return None             # every form below holds a four-digit year
     r = rules()
     found = []
     m = r.iso.search(text)
