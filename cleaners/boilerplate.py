@@ -176,9 +176,15 @@ def line_key(text: str) -> str:
     return _line_key_cached(text) if len(text) <= KEY_CACHE_CHARS else _line_key(text)
 
 
+_ASCII_DIGITS_TO_0 = str.maketrans("123456789", "000000000")
+
+
 def _line_key(text: str) -> str:
-    swapped = _swap(text, _QUOTES_ASCII if text.isascii() else _QUOTES)
-    key = " ".join(_DIGITS.sub("0", swapped.casefold()).split())
+    if text.isascii():
+        # no curly quotes to straighten, and the only digits are 0-9 (translate is faster)
+        key = " ".join(text.lower().translate(_ASCII_DIGITS_TO_0).split())
+    else:
+        key = " ".join(_DIGITS.sub("0", _swap(text, _QUOTES).casefold()).split())
     return key[:-1].rstrip() if key.endswith(".") else key
 
 
@@ -191,8 +197,21 @@ def is_quoted(text: str) -> bool:
     return len(core) > 2 and core[0] in _OPEN_Q and core[-1] in _CLOSE_Q
 
 
+_ENDS = ".!?…。！？"           # the sentence ends of _TERMINAL ...
+_CLOSERS = "'\"”’»)]"          # ... and the closing marks it allows after them
+
+
 def is_sentence(text: str) -> bool:
-    return bool(_TERMINAL.search(text.rstrip()))
+    """_TERMINAL.search(text.rstrip()), read from the end instead of searched from the start:
+    closing marks, each maybe after one space, then a sentence end. (A space before a mark
+    can only belong to that mark: spaces are neither marks nor sentence ends.)"""
+    t = text.rstrip()
+    end = len(t)
+    while end and t[end - 1] in _CLOSERS:
+        end -= 1
+        if end and t[end - 1].isspace():
+            end -= 1
+    return end > 0 and t[end - 1] in _ENDS
 
 
 KEYED_WORDS = 80   # templates.EDGE_WORDS: no longer line is ever counted or compared
@@ -266,9 +285,10 @@ def shape_family(text: str, words: int) -> str | None:
     cookie banners in words the patterns do not know."""
     if words <= 30 and is_menu(text):
         return "menu"
-    if words <= 12 and is_nav_row(text):
+    tokens = _control_tokens(text) if words <= 14 else None   # shared by the two rows
+    if words <= 12 and _is_nav_row(tokens):
         return "menu"
-    if words <= 14 and is_share_row(text):
+    if words <= 14 and _is_share_row(tokens):
         return "share_row"
     if words <= lexicon()["cookie"]["max_words"] and is_cookie_banner(text):
         return "cookie"
@@ -302,22 +322,42 @@ def is_menu(text: str) -> bool:
     return False
 
 
+# patterns used on every line are compiled here once, not looked up in re's cache per call
+_CONTROL_SEPARATORS = re.compile(r"[\s|•·,/:;()\[\]]+")
+_FOOTER_TOKEN = re.compile(r"[\w'-]+")
+_SENTENCE_SPLIT = re.compile(r"[.?!:]\s+")
+_BEFORE_CREDIT = re.compile(r"^(.+?)\s*\([^()]{2,80}\)$")
+_NOT_HEADLINE_MARK = re.compile(r"[,;:\"“”‘’()\d]|[.!?]\s")
+_LONG_WORD = re.compile(r"\w{4,}")
+
+
+def _control_tokens(text: str) -> list[str]:
+    return [t for t in _CONTROL_SEPARATORS.split(text.casefold()) if t]
+
+
 def is_nav_row(text: str) -> bool:
     """Site controls run together without separators: "Menu  Search  Sign in"."""
+    return _is_nav_row(_control_tokens(text))
+
+
+def _is_nav_row(tokens: list[str]) -> bool:
     words = lexicon()["nav_row"]["words"]
-    tokens = [t for t in re.split(r"[\s|•·,/:;()\[\]]+", text.casefold()) if t]
     return len(tokens) >= 2 and all(t in words for t in tokens)
 
 
 def is_share_row(text: str) -> bool:
+    return _is_share_row(_control_tokens(text))
+
+
+def _is_share_row(tokens: list[str]) -> bool:
     lex = lexicon()["share"]
-    tokens = [t for t in re.split(r"[\s|•·,/:;()\[\]]+", text.casefold()) if t]
     return bool(tokens) and any(t in lex["anchors"] for t in tokens) and all(
         t in lex["anchors"] or t in lex["fillers"] for t in tokens)
 
 
 def is_link_only(text: str) -> bool:
-    if not _URL.search(text):
+    # both forms of _URL hold "http(s)://" or "www.": without either there is no link
+    if ("://" not in text and "www." not in text) or not _URL.search(text):
         return False
     rest = _URL.sub(" ", text)
     return len(_WORD.findall(rest)) <= 3
@@ -429,7 +469,7 @@ def protected_lines(lines: list[Line]) -> set[int]:
 
 def footer_lexicon_hit(ln: Line) -> bool:
     words = lexicon()["footer"]["words"]
-    return "@" in ln.text or any(w in words for w in re.findall(r"[\w'-]+", ln.text.casefold()))
+    return "@" in ln.text or any(w in words for w in _FOOTER_TOKEN.findall(ln.text.casefold()))
 
 
 def is_call_to_action(ln: Line) -> bool:
@@ -443,11 +483,11 @@ def is_call_to_action(ln: Line) -> bool:
     low = ln.text.casefold()
     if any(w in low for w in (" said", " says", " suggests", "according to", " told")):
         return False            # reported speech
-    tokens = re.findall(r"[\w'-]+", low)
+    tokens = _FOOTER_TOKEN.findall(low)
     if any(t in lex["address"] for t in tokens) or "@" in ln.text:
         return True
-    for part in re.split(r"[.?!:]\s+", low):
-        words = re.findall(r"[\w'-]+", part)[:2]
+    for part in _SENTENCE_SPLIT.split(low):
+        words = _FOOTER_TOKEN.findall(part)[:2]
         if words and words[0] in lex["imperatives"] and (
                 words[0] not in lex["noun_or_verb"] or words[1:] and words[1] in lex["objects"]):
             return True
@@ -528,7 +568,7 @@ def headline_hit(ln: Line, headlines: frozenset[str] | set[str], own_title: str 
     m = _LABEL_PREFIX.match(key)
     if m and m.group(1).strip() in headlines and m.group(1).strip() != own:
         return "inline_related"
-    m = re.match(r"^(.+?)\s*\([^()]{2,80}\)$", key)
+    m = _BEFORE_CREDIT.match(key)
     if m and m.group(1).rstrip(" .") in headlines and m.group(1).rstrip(" .") != own:
         return "caption"
     return None
@@ -554,7 +594,7 @@ def is_bare_headline(lines: list[Line], i: int) -> bool:
             and lines[i + 1].words >= 20):
         return False
     text = ln.text.rstrip(". ")
-    if re.search(r"[,;:\"“”‘’()\d]|[.!?]\s", text) or text.count("'") > 1:
+    if _NOT_HEADLINE_MARK.search(text) or text.count("'") > 1:
         return False
     tokens = text.split()
     low = [t.casefold().strip("'") for t in tokens]
@@ -620,8 +660,8 @@ def caption_title(lines: list[Line], i: int) -> bool:
     prev, cap = lines[i - 1], lines[i]
     if prev.words > 15 or prev.sentence or prev.quoted or prev.family or cap.words < 6:
         return False
-    mine = {w for w in re.findall(r"\w{4,}", prev.text.casefold())}
-    theirs = set(re.findall(r"\w{4,}", cap.text.casefold()))
+    mine = set(_LONG_WORD.findall(prev.text.casefold()))
+    theirs = set(_LONG_WORD.findall(cap.text.casefold()))
     return bool(mine) and len(mine & theirs) / len(mine) >= 0.5
 
 

@@ -776,3 +776,56 @@ def test_line_key_of_a_long_line_is_not_cached_but_the_same():
 def test_fold_straightens_apostrophes_in_ascii_and_unicode_text():
     assert boilerplate.fold("It`s  here") == "It's here"           # ASCII text
     assert boilerplate.fold("It’s ´here´ ‘now’") == "It's 'here' 'now'"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("He left.", True), ("“He left.”", True), ("He said: “stay.” ”", True), ('He left. "', True),
+    ("He left .", True), ("Really?!", True), ("(He left.)", True), ("Wait…", True),
+    ("He left", False), ("He left. x", False), ("He left.  ”", False),   # two spaces: no
+    ("”", False), ("", False), ("   ", False), ("Ends with a quote”", False),
+    ("He left.\u00a0”", True), ("He left.\n", True),
+])
+def test_is_sentence_examples(text, expected):
+    assert boilerplate.is_sentence(text) is expected
+    assert bool(boilerplate._TERMINAL.search(text.rstrip())) is expected
+
+
+def test_is_sentence_agrees_with_its_pattern_on_random_endings():
+    import random
+    rng = random.Random(7)
+    alphabet = ["a", "Z", "1", " ", "\u00a0", "\t", "\n", "\u2003", ".", "!", "?", "…", "。",
+                "！", "？", ",", ";", ":", "'", '"', "”", "’", "»", ")", "]", "“", "(", "«", "-"]
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        assert boilerplate.is_sentence(text) == bool(boilerplate._TERMINAL.search(text.rstrip())), text
+
+
+def test_line_key_ascii_path_agrees_with_the_general_one():
+    import random
+    rng = random.Random(11)
+    alphabet = list("aZq09 5.\t'\"`-") + ["  "]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        general = " ".join(boilerplate._DIGITS.sub("0", text.casefold()).split())
+        general = general[:-1].rstrip() if general.endswith(".") else general
+        assert boilerplate._line_key(text) == general, text
+
+
+@pytest.mark.parametrize("text", [
+    "Menu Search Sign in", "Share | Facebook | Twitter", "Facebook Twitter", "Share this",
+    "Share on WhatsApp (opens in new window)", "Home · World · Sport", "We use cookies to help",
+    BODY[0], "Menu " * 13, "Facebook " * 14,
+])
+def test_shape_family_agrees_with_the_shape_predicates(text):
+    words = boilerplate.count_words(text)
+    if words <= 30 and boilerplate.is_menu(text):
+        expected = "menu"
+    elif words <= 12 and boilerplate.is_nav_row(text):
+        expected = "menu"
+    elif words <= 14 and boilerplate.is_share_row(text):
+        expected = "share_row"
+    elif words <= boilerplate.lexicon()["cookie"]["max_words"] and boilerplate.is_cookie_banner(text):
+        expected = "cookie"
+    else:
+        expected = None
+    assert boilerplate.shape_family(text, words) == expected
