@@ -241,17 +241,17 @@ MATCH_CACHE_CHARS = 1200  # longer lines are matched every time: the cache stays
 
 def match_family(text: str, words: int, disabled: frozenset[str] = frozenset()) -> str | None:
     """Name of the first family whose pattern matches the whole (folded) line, else None."""
-    folded = fold(text)
     disabled = disabled if type(disabled) is frozenset else frozenset(disabled)
-    if len(folded) <= MATCH_CACHE_CHARS:
-        # the answer depends only on (folded, words, disabled): the same line comes back in
+    if len(text) <= MATCH_CACHE_CHARS:
+        # the answer depends only on (text, words, disabled): the same line comes back in
         # the template pre-pass, the header reader and the boilerplate stage, and template
-        # lines come back in every document of their site
-        return _match_folded_cached(folded, words, disabled)
-    return _match_folded(folded, words, disabled)
+        # lines come back in every document of their site (a hit skips the folding too)
+        return _match_line_cached(text, words, disabled)
+    return _match_line(text, words, disabled)
 
 
-def _match_folded(folded: str, words: int, disabled: frozenset[str]) -> str | None:
+def _match_line(text: str, words: int, disabled: frozenset[str]) -> str | None:
+    folded = fold(text)
     low = folded.casefold()
     for fam in families_for(words, disabled):
         if fam.matches(folded, words, low):
@@ -260,7 +260,7 @@ def _match_folded(folded: str, words: int, disabled: frozenset[str]) -> str | No
     return shape if shape not in disabled else None
 
 
-_match_folded_cached = lru_cache(maxsize=MATCH_CACHE_SIZE)(_match_folded)
+_match_line_cached = lru_cache(maxsize=MATCH_CACHE_SIZE)(_match_line)
 
 
 @lru_cache(maxsize=None)
