@@ -164,7 +164,9 @@ def fold(text: str) -> str:
     return " ".join(_swap(text, _APOS_ASCII if text.isascii() else _APOS).split())
 
 
-KEY_CACHE_SIZE = 16384    # distinct lines whose key is remembered per process
+# per process, bounded whatever the corpus: at most 8192 x (line + key) <= 1200 characters
+# (~10 MB of ASCII; template, menu and header lines are far shorter, ~1 MB in practice)
+KEY_CACHE_SIZE = 8192     # distinct lines whose key is remembered
 KEY_CACHE_CHARS = 600     # keyed lines are short; a longer one is keyed every time
 
 
@@ -235,8 +237,9 @@ class Line:
     title_inside: bool = False    # holds the document's title plus a few words (breadcrumb)
 
 
-MATCH_CACHE_SIZE = 8192   # distinct lines remembered per process (menus, labels, templates)
-MATCH_CACHE_CHARS = 1200  # longer lines are matched every time: the cache stays a few MB
+# per process, bounded: at most 8192 lines of <= 1200 characters (~10 MB of ASCII)
+MATCH_CACHE_SIZE = 8192   # distinct lines remembered (menus, labels, templates, headers)
+MATCH_CACHE_CHARS = 1200  # longer lines are matched every time
 
 
 def match_family(text: str, words: int, disabled: frozenset[str] = frozenset()) -> str | None:

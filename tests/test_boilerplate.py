@@ -829,3 +829,25 @@ def test_shape_family_agrees_with_the_shape_predicates(text):
     else:
         expected = None
     assert boilerplate.shape_family(text, words) == expected
+
+
+def test_line_caches_stay_bounded_and_skip_long_lines():
+    for i in range(boilerplate.MATCH_CACHE_SIZE + 500):
+        boilerplate.match_family(f"Line number {i} of a long run", 6)
+        boilerplate.line_key(f"Line number {i} of a long run")
+    assert boilerplate._match_line_cached.cache_info().currsize <= boilerplate.MATCH_CACHE_SIZE
+    assert boilerplate._line_key_cached.cache_info().currsize <= boilerplate.KEY_CACHE_SIZE
+    before = boilerplate._match_line_cached.cache_info()
+    long_line = "word " * 300
+    boilerplate.match_family(long_line, 300)
+    after = boilerplate._match_line_cached.cache_info()
+    assert (after.hits, after.misses) == (before.hits, before.misses)    # not looked up
+
+
+def test_match_family_gives_the_same_answers_from_many_threads():
+    from concurrent.futures import ThreadPoolExecutor
+    lines = TRICKY_LINES * 20
+    expected = [slow_family(t, boilerplate.count_words(t)) for t in lines]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda t: boilerplate.match_family(t, boilerplate.count_words(t)), lines))
+    assert got == expected
