@@ -49,18 +49,25 @@ class Family:
     list_head: bool
     regexes: tuple[re.Pattern, ...]
     end: re.Pattern | None = None                 # matched at the end of the line
-    requires: re.Pattern | None = None            # one of these must be in the lower-cased line
+    requires: tuple[str, ...] = ()                # one of these must be in the lower-cased line
     weak: bool = False                            # prose that continues the body stays body
 
     def matches(self, text: str, words: int, low: str | None = None) -> bool:
         if words > self.max_words:
             return False
-        if self.requires is not None:
+        if self.requires:
             low = text.casefold() if low is None else low
-            if not self.requires.search(low):
+            # plain substring tests: several times cheaper than one regex alternation of
+            # the same literals, which sre tries branch by branch at every position
+            for needle in self.requires:
+                if needle in low:
+                    break
+            else:
                 return False
-        return (any(r.fullmatch(text) for r in self.regexes)
-                or (self.end is not None and self.end.search(text) is not None))
+        for regex in self.regexes:
+            if regex.fullmatch(text):
+                return True
+        return self.end is not None and self.end.search(text) is not None
 
 
 def _compile(spec: dict[str, Any]) -> tuple[re.Pattern, ...]:
@@ -72,9 +79,8 @@ def _compile(spec: dict[str, Any]) -> tuple[re.Pattern, ...]:
     return tuple(out)
 
 
-def _compile_requires(spec: dict[str, Any]) -> re.Pattern | None:
-    words = spec.get("requires")
-    return re.compile("|".join(re.escape(w) for w in words)) if words else None
+def _compile_requires(spec: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(spec.get("requires") or ())
 
 
 def _compile_end(spec: dict[str, Any]) -> re.Pattern | None:
@@ -147,16 +153,44 @@ def count_words(text: str, cap: int = WORD_CAP) -> int:
     return len(text.split(None, cap))
 
 
+# str.isascii() is O(1) (CPython keeps the flag): ASCII text cannot hold the curly marks, so
+# only the ASCII pairs (the backtick) are worth looking for in it
+_APOS_ASCII = tuple(pair for pair in _APOS if pair[0].isascii())
+_QUOTES_ASCII = tuple(pair for pair in _QUOTES if pair[0].isascii())
+
+
 def fold(text: str) -> str:
     """Whitespace folded, apostrophes straight: the form patterns are matched against."""
-    return " ".join(_swap(text, _APOS).split())
+    return " ".join(_swap(text, _APOS_ASCII if text.isascii() else _APOS).split())
+
+
+# per process, bounded whatever the corpus: at most 8192 x (line + key) <= 1200 characters
+# (~10 MB of ASCII; template, menu and header lines are far shorter, ~1 MB in practice)
+KEY_CACHE_SIZE = 8192     # distinct lines whose key is remembered
+KEY_CACHE_CHARS = 600     # keyed lines are short; a longer one is keyed every time
 
 
 def line_key(text: str) -> str:
     """Key of a line for repetition across documents: casefold, digits -> 0, quotes straight,
     whitespace folded, a final period dropped (a headline is the same with or without it)."""
-    key = " ".join(_DIGITS.sub("0", _swap(text, _QUOTES).casefold()).split())
+    # the same line is keyed by the template pre-pass, the header reader and the
+    # boilerplate stage, and template lines in every document of their site
+    return _line_key_cached(text) if len(text) <= KEY_CACHE_CHARS else _line_key(text)
+
+
+_ASCII_DIGITS_TO_0 = str.maketrans("123456789", "000000000")
+
+
+def _line_key(text: str) -> str:
+    if text.isascii():
+        # no curly quotes to straighten, and the only digits are 0-9 (translate is faster)
+        key = " ".join(text.lower().translate(_ASCII_DIGITS_TO_0).split())
+    else:
+        key = " ".join(_DIGITS.sub("0", _swap(text, _QUOTES).casefold()).split())
     return key[:-1].rstrip() if key.endswith(".") else key
+
+
+_line_key_cached = lru_cache(maxsize=KEY_CACHE_SIZE)(_line_key)
 
 
 def is_quoted(text: str) -> bool:
@@ -165,8 +199,21 @@ def is_quoted(text: str) -> bool:
     return len(core) > 2 and core[0] in _OPEN_Q and core[-1] in _CLOSE_Q
 
 
+_ENDS = ".!?…。！？"           # the sentence ends of _TERMINAL ...
+_CLOSERS = "'\"”’»)]"          # ... and the closing marks it allows after them
+
+
 def is_sentence(text: str) -> bool:
-    return bool(_TERMINAL.search(text.rstrip()))
+    """_TERMINAL.search(text.rstrip()), read from the end instead of searched from the start:
+    closing marks, each maybe after one space, then a sentence end. (A space before a mark
+    can only belong to that mark: spaces are neither marks nor sentence ends.)"""
+    t = text.rstrip()
+    end = len(t)
+    while end and t[end - 1] in _CLOSERS:
+        end -= 1
+        if end and t[end - 1].isspace():
+            end -= 1
+    return end > 0 and t[end - 1] in _ENDS
 
 
 KEYED_WORDS = 80   # templates.EDGE_WORDS: no longer line is ever counted or compared
@@ -190,15 +237,50 @@ class Line:
     title_inside: bool = False    # holds the document's title plus a few words (breadcrumb)
 
 
+# per process, bounded: at most 8192 lines of <= 1200 characters (~10 MB of ASCII)
+MATCH_CACHE_SIZE = 8192   # distinct lines remembered (menus, labels, templates, headers)
+MATCH_CACHE_CHARS = 1200  # longer lines are matched every time
+
+
 def match_family(text: str, words: int, disabled: frozenset[str] = frozenset()) -> str | None:
     """Name of the first family whose pattern matches the whole (folded) line, else None."""
+    disabled = disabled if type(disabled) is frozenset else frozenset(disabled)
+    if len(text) <= MATCH_CACHE_CHARS:
+        # the answer depends only on (text, words, disabled): the same line comes back in
+        # the template pre-pass, the header reader and the boilerplate stage, and template
+        # lines come back in every document of their site (a hit skips the folding too)
+        return _match_line_cached(text, words, disabled)
+    return _match_line(text, words, disabled)
+
+
+def _match_line(text: str, words: int, disabled: frozenset[str]) -> str | None:
     folded = fold(text)
     low = folded.casefold()
-    for fam in catalogue():
-        if fam.name not in disabled and fam.matches(folded, words, low):
+    for fam in families_for(words, disabled):
+        if fam.matches(folded, words, low):
             return fam.name
     shape = shape_family(folded, words)
     return shape if shape not in disabled else None
+
+
+_match_line_cached = lru_cache(maxsize=MATCH_CACHE_SIZE)(_match_line)
+
+
+@lru_cache(maxsize=None)
+def _longest_family() -> int:
+    return max(f.max_words for f in catalogue())
+
+
+def families_for(words: int, disabled: frozenset[str] = frozenset()) -> tuple[Family, ...]:
+    """The families, in matching order, that a line of `words` words can match: the others
+    are longer than their max_words or switched off. (One tuple per word count up to the
+    longest family's limit and per disabled set: a few hundred at most.)"""
+    return _families_for(min(words, _longest_family() + 1), disabled)
+
+
+@lru_cache(maxsize=1024)   # per word count (<= ~121) and disabled set
+def _families_for(words: int, disabled: frozenset[str]) -> tuple[Family, ...]:
+    return tuple(f for f in catalogue() if f.max_words >= words and f.name not in disabled)
 
 
 def shape_family(text: str, words: int) -> str | None:
@@ -206,9 +288,10 @@ def shape_family(text: str, words: int) -> str | None:
     cookie banners in words the patterns do not know."""
     if words <= 30 and is_menu(text):
         return "menu"
-    if words <= 12 and is_nav_row(text):
+    tokens = _control_tokens(text) if words <= 14 else None   # shared by the two rows
+    if words <= 12 and _is_nav_row(tokens):
         return "menu"
-    if words <= 14 and is_share_row(text):
+    if words <= 14 and _is_share_row(tokens):
         return "share_row"
     if words <= lexicon()["cookie"]["max_words"] and is_cookie_banner(text):
         return "cookie"
@@ -242,22 +325,42 @@ def is_menu(text: str) -> bool:
     return False
 
 
+# patterns used on every line are compiled here once, not looked up in re's cache per call
+_CONTROL_SEPARATORS = re.compile(r"[\s|•·,/:;()\[\]]+")
+_FOOTER_TOKEN = re.compile(r"[\w'-]+")
+_SENTENCE_SPLIT = re.compile(r"[.?!:]\s+")
+_BEFORE_CREDIT = re.compile(r"^(.+?)\s*\([^()]{2,80}\)$")
+_NOT_HEADLINE_MARK = re.compile(r"[,;:\"“”‘’()\d]|[.!?]\s")
+_LONG_WORD = re.compile(r"\w{4,}")
+
+
+def _control_tokens(text: str) -> list[str]:
+    return [t for t in _CONTROL_SEPARATORS.split(text.casefold()) if t]
+
+
 def is_nav_row(text: str) -> bool:
     """Site controls run together without separators: "Menu  Search  Sign in"."""
+    return _is_nav_row(_control_tokens(text))
+
+
+def _is_nav_row(tokens: list[str]) -> bool:
     words = lexicon()["nav_row"]["words"]
-    tokens = [t for t in re.split(r"[\s|•·,/:;()\[\]]+", text.casefold()) if t]
     return len(tokens) >= 2 and all(t in words for t in tokens)
 
 
 def is_share_row(text: str) -> bool:
+    return _is_share_row(_control_tokens(text))
+
+
+def _is_share_row(tokens: list[str]) -> bool:
     lex = lexicon()["share"]
-    tokens = [t for t in re.split(r"[\s|•·,/:;()\[\]]+", text.casefold()) if t]
     return bool(tokens) and any(t in lex["anchors"] for t in tokens) and all(
         t in lex["anchors"] or t in lex["fillers"] for t in tokens)
 
 
 def is_link_only(text: str) -> bool:
-    if not _URL.search(text):
+    # both forms of _URL hold "http(s)://" or "www.": without either there is no link
+    if ("://" not in text and "www." not in text) or not _URL.search(text):
         return False
     rest = _URL.sub(" ", text)
     return len(_WORD.findall(rest)) <= 3
@@ -369,7 +472,7 @@ def protected_lines(lines: list[Line]) -> set[int]:
 
 def footer_lexicon_hit(ln: Line) -> bool:
     words = lexicon()["footer"]["words"]
-    return "@" in ln.text or any(w in words for w in re.findall(r"[\w'-]+", ln.text.casefold()))
+    return "@" in ln.text or any(w in words for w in _FOOTER_TOKEN.findall(ln.text.casefold()))
 
 
 def is_call_to_action(ln: Line) -> bool:
@@ -383,11 +486,11 @@ def is_call_to_action(ln: Line) -> bool:
     low = ln.text.casefold()
     if any(w in low for w in (" said", " says", " suggests", "according to", " told")):
         return False            # reported speech
-    tokens = re.findall(r"[\w'-]+", low)
+    tokens = _FOOTER_TOKEN.findall(low)
     if any(t in lex["address"] for t in tokens) or "@" in ln.text:
         return True
-    for part in re.split(r"[.?!:]\s+", low):
-        words = re.findall(r"[\w'-]+", part)[:2]
+    for part in _SENTENCE_SPLIT.split(low):
+        words = _FOOTER_TOKEN.findall(part)[:2]
         if words and words[0] in lex["imperatives"] and (
                 words[0] not in lex["noun_or_verb"] or words[1:] and words[1] in lex["objects"]):
             return True
@@ -468,7 +571,7 @@ def headline_hit(ln: Line, headlines: frozenset[str] | set[str], own_title: str 
     m = _LABEL_PREFIX.match(key)
     if m and m.group(1).strip() in headlines and m.group(1).strip() != own:
         return "inline_related"
-    m = re.match(r"^(.+?)\s*\([^()]{2,80}\)$", key)
+    m = _BEFORE_CREDIT.match(key)
     if m and m.group(1).rstrip(" .") in headlines and m.group(1).rstrip(" .") != own:
         return "caption"
     return None
@@ -494,7 +597,7 @@ def is_bare_headline(lines: list[Line], i: int) -> bool:
             and lines[i + 1].words >= 20):
         return False
     text = ln.text.rstrip(". ")
-    if re.search(r"[,;:\"“”‘’()\d]|[.!?]\s", text) or text.count("'") > 1:
+    if _NOT_HEADLINE_MARK.search(text) or text.count("'") > 1:
         return False
     tokens = text.split()
     low = [t.casefold().strip("'") for t in tokens]
@@ -560,8 +663,8 @@ def caption_title(lines: list[Line], i: int) -> bool:
     prev, cap = lines[i - 1], lines[i]
     if prev.words > 15 or prev.sentence or prev.quoted or prev.family or cap.words < 6:
         return False
-    mine = {w for w in re.findall(r"\w{4,}", prev.text.casefold())}
-    theirs = set(re.findall(r"\w{4,}", cap.text.casefold()))
+    mine = set(_LONG_WORD.findall(prev.text.casefold()))
+    theirs = set(_LONG_WORD.findall(cap.text.casefold()))
     return bool(mine) and len(mine & theirs) / len(mine) >= 0.5
 
 

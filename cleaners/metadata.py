@@ -72,6 +72,14 @@ def rules() -> Rules:
 
 
 # ---- dates -----------------------------------------------------------------------------
+_YEAR = re.compile(r"\d{4}")
+_TWO_LETTERS = re.compile(r"[^\W\d_]{2}")
+_BY = re.compile(r"(?i)by\s")
+_OTHER_WORD = re.compile(r"[^\W\d_][\w'’.-]*")
+_SEPARATOR_FIRST = re.compile(r"^[|,•·–—-]")
+_NOT_LETTER = re.compile(r"[^A-Za-zÀ-ÿ]")
+
+
 def _iso(y: int, m: int, d: int) -> str | None:
     try:
         return Date(y, m, d).isoformat()
@@ -82,6 +90,8 @@ def _iso(y: int, m: int, d: int) -> str | None:
 def find_date(text: str) -> tuple[str, tuple[int, int]] | None:
     """First date in `text` as (ISO date, span), or None. ISO, "November 17, 2023",
     "17 November 2023" (seven languages) and "17.11.2023" forms."""
+    if not _YEAR.search(text):
+        return None             # every form below holds a four-digit year
     r = rules()
     found = []
     m = r.iso.search(text)
@@ -118,7 +128,7 @@ def leaked_date_prefix(text: str) -> tuple[str, int] | None:
     if not m:
         return None
     rest = text[m.end():]
-    if not re.search(r"[^\W\d_]{2}", rest) or re.match(r"(?i)by\s", rest):
+    if not _TWO_LETTERS.search(rest) or _BY.match(rest):
         return None
     hit = find_date(m.group(1))
     return (hit[0], m.end()) if hit else None
@@ -131,7 +141,7 @@ def date_line(text: str) -> str | None:
         return None
     iso, (a, b) = hit
     rest = (text[:a] + " " + text[b:]).strip(" |·•—–-:,()")
-    other = [w for w in re.findall(r"[^\W\d_][\w'’.-]*", rest)]
+    other = _OTHER_WORD.findall(rest)
     if len(other) > rules().max_other_words or boilerplate.is_sentence(rest) and len(other) > 3:
         return None
     return iso
@@ -146,7 +156,7 @@ def byline_of(text: str) -> str | None:
         return None
     rest = text.strip()[m.end():].strip()
     # only separators, an outlet, a date or a reading time may follow the names
-    if rest and not re.match(r"^[|,•·–—-]", rest) and not date_line(rest):
+    if rest and not _SEPARATOR_FIRST.match(rest) and not date_line(rest):
         return None
     return m.group(1).strip()
 
@@ -156,7 +166,7 @@ def dateline_of(text: str) -> str | None:
     if not m:
         return None
     place = m.group(1).strip().rstrip(",")
-    letters = re.sub(r"[^A-Za-zÀ-ÿ]", "", place.split(",")[0])
+    letters = _NOT_LETTER.sub("", place.split(",")[0])
     return place if len(letters) >= 3 and letters.isupper() else None
 
 

@@ -690,3 +690,164 @@ def test_every_removal_is_logged_with_its_rule():
 def test_catalogue_families_have_patterns_and_notes():
     for fam in boilerplate.catalogue():
         assert fam.regexes and fam.note and fam.max_words > 0
+
+
+# ---- fast paths agree with the plain matching rule ------------------------------------------
+def slow_family(text: str, words: int, disabled=frozenset()) -> str | None:
+    """The family rule as patterns/boilerplate.toml states it, with none of the fast paths:
+    every family in order, `requires` as one regex alternation, no cache."""
+    import re
+    folded = boilerplate.fold(text)
+    low = folded.casefold()
+    for fam in boilerplate.catalogue():
+        if fam.name in disabled or words > fam.max_words:
+            continue
+        if fam.requires and not re.search("|".join(map(re.escape, fam.requires)), low):
+            continue
+        if any(r.fullmatch(folded) for r in fam.regexes) or (
+                fam.end is not None and fam.end.search(folded)):
+            return fam.name
+    shape = boilerplate.shape_family(folded, words)
+    return shape if shape not in disabled else None
+
+
+TRICKY_LINES = [
+    "Skip to content", "Photo: Jane Smith", "The harbour at dusk. ©Ann Lee",
+    "Home | News | Sport | Weather | Opinion", "Share on Facebook", "Leave a comment",
+    "ﬁle photo",                          # a ligature: casefold() says "file", re.I does not
+    "ADVERTISEMENT", "Read more: Ferry operator adds winter sailings to the islands",
+    "By Maria Lindqvist", "It`s  a   spaced ‘line’", BODY[0], BODY[3],
+    "Top stories from the left and right of the harbour, above and below the pier, "
+    "filed in the archive by a pool reporter" + " and more" * 20 + ".",
+    "We use cookies " + "x" * 1300,            # longer than the cache keeps
+]
+
+
+@pytest.mark.parametrize("text", TRICKY_LINES)
+@pytest.mark.parametrize("disabled", [frozenset(), frozenset({"nav", "caption", "menu"}), {"cookie"}])
+def test_match_family_agrees_with_the_plain_rule(text, disabled):
+    words = boilerplate.count_words(text)
+    expected = slow_family(text, words, disabled)
+    assert boilerplate.match_family(text, words, disabled) == expected
+    assert boilerplate.match_family(text, words, disabled) == expected     # cached answer
+    # a line longer than a family's max_words never matches it
+    assert boilerplate.match_family(text, 200, disabled) == slow_family(text, 200, disabled)
+
+
+def test_match_family_fast_path_examples():
+    assert boilerplate.match_family("Skip to content", 3) == "nav"
+    assert boilerplate.match_family("Skip to content", 3, frozenset({"nav"})) == "menu"  # nav row
+    assert boilerplate.match_family("Skip to content", 3, frozenset({"nav", "menu"})) is None
+    assert boilerplate.match_family("Photo: Jane Smith", 3, frozenset({"caption"})) is None
+    assert boilerplate.match_family("Skip to content", 9, frozenset({"menu"})) is None  # > 8 words
+    assert boilerplate.match_family("The harbour at dusk. ©Ann Lee", 6) == "caption"
+    assert boilerplate.match_family(BODY[0], boilerplate.count_words(BODY[0])) is None
+    assert boilerplate.match_family("We use cookies " + "x" * 1300, 4) == "cookie"
+
+
+def test_families_for_is_the_catalogue_filtered_by_words_and_switches():
+    off = frozenset({"nav", "about"})
+    for words in range(0, 130):
+        expected = tuple(f for f in boilerplate.catalogue()
+                         if f.max_words >= words and f.name not in off)
+        assert boilerplate.families_for(words, off) == expected
+    assert boilerplate.families_for(5000) == ()
+
+
+@pytest.mark.parametrize("text, key", [
+    ("Top 10 Stories.", "top 00 stories"),
+    ("“Quoted” ‘headline’  «here» 2024.", '"quoted" \'headline\' "here" 0000'),
+    ("It`s  OK", "it`s ok"),                      # a backtick is no quote in a key ...
+    ("Rank ٣ of ۱۲", "rank 0 of 00"),             # ... and any decimal digit is a digit
+    ("Ends with a period .", "ends with a period"),
+])
+def test_line_key_examples(text, key):
+    assert boilerplate.line_key(text) == key
+    assert boilerplate.line_key(text) == boilerplate._line_key(text)
+
+
+def test_line_key_of_a_long_line_is_not_cached_but_the_same():
+    text = "Word “quoted” 12 " * 100
+    assert len(text) > boilerplate.KEY_CACHE_CHARS
+    assert boilerplate.line_key(text) == boilerplate._line_key(text) == (
+        'word "quoted" 00 ' * 100).strip()
+
+
+def test_fold_straightens_apostrophes_in_ascii_and_unicode_text():
+    assert boilerplate.fold("It`s  here") == "It's here"           # ASCII text
+    assert boilerplate.fold("It’s ´here´ ‘now’") == "It's 'here' 'now'"
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("He left.", True), ("“He left.”", True), ("He said: “stay.” ”", True), ('He left. "', True),
+    ("He left .", True), ("Really?!", True), ("(He left.)", True), ("Wait…", True),
+    ("He left", False), ("He left. x", False), ("He left.  ”", False),   # two spaces: no
+    ("”", False), ("", False), ("   ", False), ("Ends with a quote”", False),
+    ("He left.\u00a0”", True), ("He left.\n", True),
+])
+def test_is_sentence_examples(text, expected):
+    assert boilerplate.is_sentence(text) is expected
+    assert bool(boilerplate._TERMINAL.search(text.rstrip())) is expected
+
+
+def test_is_sentence_agrees_with_its_pattern_on_random_endings():
+    import random
+    rng = random.Random(7)
+    alphabet = ["a", "Z", "1", " ", "\u00a0", "\t", "\n", "\u2003", ".", "!", "?", "…", "。",
+                "！", "？", ",", ";", ":", "'", '"', "”", "’", "»", ")", "]", "“", "(", "«", "-"]
+    for _ in range(20000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 8)))
+        assert boilerplate.is_sentence(text) == bool(boilerplate._TERMINAL.search(text.rstrip())), text
+
+
+def test_line_key_ascii_path_agrees_with_the_general_one():
+    import random
+    rng = random.Random(11)
+    alphabet = list("aZq09 5.\t'\"`-") + ["  "]
+    for _ in range(5000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+        general = " ".join(boilerplate._DIGITS.sub("0", text.casefold()).split())
+        general = general[:-1].rstrip() if general.endswith(".") else general
+        assert boilerplate._line_key(text) == general, text
+
+
+@pytest.mark.parametrize("text", [
+    "Menu Search Sign in", "Share | Facebook | Twitter", "Facebook Twitter", "Share this",
+    "Share on WhatsApp (opens in new window)", "Home · World · Sport", "We use cookies to help",
+    BODY[0], "Menu " * 13, "Facebook " * 14,
+])
+def test_shape_family_agrees_with_the_shape_predicates(text):
+    words = boilerplate.count_words(text)
+    if words <= 30 and boilerplate.is_menu(text):
+        expected = "menu"
+    elif words <= 12 and boilerplate.is_nav_row(text):
+        expected = "menu"
+    elif words <= 14 and boilerplate.is_share_row(text):
+        expected = "share_row"
+    elif words <= boilerplate.lexicon()["cookie"]["max_words"] and boilerplate.is_cookie_banner(text):
+        expected = "cookie"
+    else:
+        expected = None
+    assert boilerplate.shape_family(text, words) == expected
+
+
+def test_line_caches_stay_bounded_and_skip_long_lines():
+    for i in range(boilerplate.MATCH_CACHE_SIZE + 500):
+        boilerplate.match_family(f"Line number {i} of a long run", 6)
+        boilerplate.line_key(f"Line number {i} of a long run")
+    assert boilerplate._match_line_cached.cache_info().currsize <= boilerplate.MATCH_CACHE_SIZE
+    assert boilerplate._line_key_cached.cache_info().currsize <= boilerplate.KEY_CACHE_SIZE
+    before = boilerplate._match_line_cached.cache_info()
+    long_line = "word " * 300
+    boilerplate.match_family(long_line, 300)
+    after = boilerplate._match_line_cached.cache_info()
+    assert (after.hits, after.misses) == (before.hits, before.misses)    # not looked up
+
+
+def test_match_family_gives_the_same_answers_from_many_threads():
+    from concurrent.futures import ThreadPoolExecutor
+    lines = TRICKY_LINES * 20
+    expected = [slow_family(t, boilerplate.count_words(t)) for t in lines]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda t: boilerplate.match_family(t, boilerplate.count_words(t)), lines))
+    assert got == expected

@@ -214,3 +214,15 @@ def test_headline_key_for_templates():
     doc = Document.new("x.txt", Origin("x.txt"), paragraphs=[Paragraph("date 2020-01-02 " + TITLE),
                                                            Paragraph(LEDE)])
     assert metadata.headline_key(doc) == TITLE.casefold()
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("Published 17 November 2023", "2023-11-17"),
+    ("٢٠٢٣-١١-١٧", "2023-11-17"),                  # any decimal digits, as the patterns read them
+    ("17 November", None),                          # no year: not a date
+    ("on 5/6/23 at noon", None),
+    ("In 2023 the council met twice.", None),       # a year alone is no date either
+])
+def test_find_date_with_and_without_a_year(text, iso):
+    hit = metadata.find_date(text)
+    assert (hit[0] if hit else None) == iso
