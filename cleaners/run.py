@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pickle
 import secrets
 import shutil
 import signal
@@ -216,6 +217,9 @@ SCAN_GROUP_UNITS = 1000   # units per template-scan piece
 class ScanGroup:
     index: int
     items: list[readers.WorkItem]
+    # (batch index, item count) runs covering `items` in order; a batch index says the scan
+    # keeps that batch's units for its clean pass (None: part of a batch, read again there)
+    segments: list[tuple[int | None, int]] = field(default_factory=list)
 
 
 def scan_groups(batches: list[Batch], units_per_group: int = SCAN_GROUP_UNITS) -> list[ScanGroup]:
@@ -223,38 +227,87 @@ def scan_groups(batches: list[Batch], units_per_group: int = SCAN_GROUP_UNITS) -
     millisecond per document, so a task run per batch would be mostly orchestration."""
     groups: list[ScanGroup] = []
     items: list[readers.WorkItem] = []
+    segments: list[tuple[int | None, int]] = []
     units = 0
     for b in batches:
         items.extend(b.scan_items)
+        segments.append((b.index if b.uncounted is None else None, len(b.scan_items)))
         units += b.units
         if units >= units_per_group:
-            groups.append(ScanGroup(len(groups) + 1, items))
-            items, units = [], 0
+            groups.append(ScanGroup(len(groups) + 1, items, segments))
+            items, segments, units = [], [], 0
     if items:
-        groups.append(ScanGroup(len(groups) + 1, items))
+        groups.append(ScanGroup(len(groups) + 1, items, segments))
     return groups
 
 
-def scan_batch(raw_dir: Path, items: list[readers.WorkItem], cfg: Config) -> Any:
-    """Count line keys per site over a batch (read + structure only) for template learning."""
-    docs = []
-    for unit in _read_items(raw_dir, items, cfg):
-        if isinstance(unit, Document):
-            try:
-                structure.apply(unit, Context(cfg))
-                docs.append(unit)
-            except Exception:  # noqa: BLE001 - the cleaning pass reports it properly
-                continue
-    return templates.scan(docs)
+def scan_batch(raw_dir: Path, items: list[readers.WorkItem], cfg: Config,
+               units: Iterable[Document | readers.Rejected] | None = None) -> Any:
+    """Count line keys per site over a batch (read + structure only) for template learning;
+    `units`: the items already being read (see read_and_keep)."""
+    def structured() -> Iterator[Document]:
+        for unit in units if units is not None else _read_items(raw_dir, items, cfg):
+            if isinstance(unit, Document):
+                try:
+                    structure.apply(unit, Context(cfg))
+                except Exception:  # noqa: BLE001 - the cleaning pass reports it properly
+                    continue
+                yield unit
+    return templates.scan(structured())
 
 
 def scan_batch_to_file(raw_dir: str | Path, work_dir: str | Path, index: int,
-                       items: list[readers.WorkItem], cfg: Config) -> str:
+                       items: list[readers.WorkItem], cfg: Config,
+                       segments: list[tuple[int | None, int]] | None = None) -> str:
     """scan_batch with its counts written to the run's staging folder as a part file sorted by
     line key (templates.write_part); returns the path. The flow holds a path per batch, and
-    learns from the files as a stream: never every batch's counts at once."""
+    learns from the files as a stream: never every batch's counts at once. The units read
+    for whole batches are kept for their clean pass (read_and_keep)."""
     path = Path(work_dir) / f"scan-{index:05d}.pickle"
-    return str(templates.write_part(scan_batch(Path(raw_dir), items, cfg), path))
+    units = read_and_keep(Path(raw_dir), Path(work_dir), items, cfg, segments or [(None, len(items))])
+    return str(templates.write_part(scan_batch(Path(raw_dir), items, cfg, units), path))
+
+
+# ---- units read once ---------------------------------------------------------------------
+# Reading is the costliest step of some inputs (an HTML page is parsed and pruned), and the
+# pre-pass reads every unit before the clean pass reads it again. So the pre-pass keeps what it
+# read, per batch, in the run's staging folder, and the batch loads it instead of reading RAW.
+
+def units_file(work_dir: Path, batch_index: int) -> Path:
+    return Path(work_dir) / f"units-{batch_index:05d}.pickle"
+
+
+def read_and_keep(raw_dir: Path, work_dir: Path, items: list[readers.WorkItem], cfg: Config,
+                  segments: list[tuple[int | None, int]]) -> Iterator[Document | readers.Rejected]:
+    """The units of `items` in order; those of each whole batch also pickled, as read (before
+    any stage changes them), to its units file, which only appears once complete."""
+    start = 0
+    for batch_index, count in segments:
+        chunk, start = items[start:start + count], start + count
+        if batch_index is None:
+            yield from _read_items(raw_dir, chunk, cfg)
+            continue
+        path = units_file(work_dir, batch_index)
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as out:
+            for unit in _read_items(raw_dir, chunk, cfg):
+                pickle.dump(unit, out, pickle.HIGHEST_PROTOCOL)
+                yield unit
+        os.replace(tmp, path)
+
+
+def batch_units(raw_dir: Path, work_dir: Path, batch: Batch, cfg: Config) -> Iterator[Document | readers.Rejected]:
+    """A batch's units: the ones its pre-pass kept, else read from RAW."""
+    path = units_file(work_dir, batch.index)
+    if not path.is_file():
+        yield from _read_items(raw_dir, batch.items, cfg)
+        return
+    with open(path, "rb") as kept:
+        while True:
+            try:
+                yield pickle.load(kept)
+            except EOFError:
+                return
 
 
 def learn_templates(clean_dir: Path, parts: Iterable[str], cfg: Config,
@@ -285,7 +338,7 @@ def clean_batch(raw_dir: Path, work_dir: Path, batch: Batch, cfg: Config,
                          units=batch.units)
     result.sha1 = _whole_file_hashes(Path(raw_dir), batch)
     with DocTimer(cfg.run.doc_timeout_seconds) as timer:
-        lines = _clean_units(raw_dir, batch, cfg, ctx, result, timer)
+        lines = _clean_units(raw_dir, work_dir, batch, cfg, ctx, result, timer)
     write_lines_atomic(staged, lines)
     # the flow keeps every batch's signatures until dedup: their shingles wait on disk
     dedup.spill_shingles(result.sigs, Path(work_dir) / f"shingles-{batch.index:05d}.bin")
@@ -321,10 +374,10 @@ def _staged(kind: str, rec: dict[str, Any], edits: dict[str, Any] | None, batch:
                       dumps(edits) if edits is not None else "")) + "\n"
 
 
-def _clean_units(raw_dir: Path, batch: Batch, cfg: Config, ctx: Context, result: BatchResult,
-                 timer: DocTimer) -> list[str]:
+def _clean_units(raw_dir: Path, work_dir: Path, batch: Batch, cfg: Config, ctx: Context,
+                 result: BatchResult, timer: DocTimer) -> list[str]:
     lines: list[str] = []
-    for unit in _read_items(raw_dir, batch.items, cfg):
+    for unit in batch_units(Path(raw_dir), Path(work_dir), batch, cfg):
         if isinstance(unit, readers.Rejected):
             lines.append(_staged("rejected", rejection_record(unit.source, unit.reasons), None,
                                  batch, result))
@@ -507,7 +560,8 @@ def run_local(raw_dir: str | Path, clean_dir: str | Path, cfg: Config | None = N
             t = time.perf_counter()
             groups = scan_groups(plan.batches)
             parts = each(scan_batch_to_file, repeat(plan.raw_dir), repeat(plan.work_dir),
-                         [g.index for g in groups], [g.items for g in groups], repeat(cfg))
+                         [g.index for g in groups], [g.items for g in groups], repeat(cfg),
+                         [g.segments for g in groups])
             learned = learn_templates(plan.clean_dir, parts, cfg, plan=plan)
             steps["templates"] = time.perf_counter() - t
             t = time.perf_counter()

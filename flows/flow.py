@@ -28,9 +28,11 @@ _TASK_OPTS = dict(cache_policy=NO_CACHE, persist_result=False)
 
 
 @task(name="scan-templates", **_TASK_OPTS)
-def scan_task(raw_dir: str, work_dir: str, index: int, items: list, cfg: Config) -> str:
-    """The batch's template counts, as the path of the staging file holding them."""
-    return run_batch(R.scan_batch_to_file, raw_dir, work_dir, index, items, cfg)
+def scan_task(raw_dir: str, work_dir: str, index: int, items: list, cfg: Config,
+              segments: list) -> str:
+    """The template counts of a run of batches, as the path of the staging file holding them
+    (the units it read stay staged for the batches' clean pass)."""
+    return run_batch(R.scan_batch_to_file, raw_dir, work_dir, index, items, cfg, segments)
 
 
 def _transient_io_error(task, task_run, state) -> bool:
@@ -80,7 +82,8 @@ def clean_corpus(raw_dir: str = "raw", clean_dir: str = "clean", config_path: st
             t = time.perf_counter()
             groups = R.scan_groups(plan.batches)     # fewer, larger pieces than the batches
             counts = _map(pool, scan_task, raw_dir=raw, work_dir=work, cfg=unmapped(quote(cfg)),
-                          index=[g.index for g in groups], items=[quote(g.items) for g in groups])
+                          index=[g.index for g in groups], items=[quote(g.items) for g in groups],
+                          segments=[quote(g.segments) for g in groups])
             learned = R.learn_templates(plan.clean_dir, [f.result() for f in counts], cfg, plan=plan)
             steps["templates"] = time.perf_counter() - t
 

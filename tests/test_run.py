@@ -60,3 +60,30 @@ def test_template_scan_runs_in_pieces_of_about_a_thousand_units():
     scanned = [it.path for g in groups for it in g.items]
     assert scanned == [it.path for b in batches for it in b.scan_items]   # each once, in order
     assert [len(g.items) for g in scan_groups(batches[:1])] == [200]
+    # whole batches keep their units for the clean pass; batch 4's are read again there
+    assert groups[0].segments == [(1, 200), (2, 200), (3, 200), (None, 50), (5, 200)]
+
+
+def test_the_clean_pass_uses_the_units_the_scan_read(tmp_path):
+    from cleaners import readers
+    from cleaners.run import batch_units, cut_batches, scan_batch_to_file, units_file
+
+    raw, work = tmp_path / "raw", tmp_path / "work"
+    _write_raw(raw)
+    work.mkdir()
+    cfg = Config()
+    files = readers.list_files(raw)
+    batches = cut_batches(readers.plan_items(raw, files, cfg.read, 4), 4, {f.path: f for f in files})
+    first, second = batches[2], batches[3]      # (txt and feed units, then txt only)
+    items = first.items + second.items
+    scan_batch_to_file(raw, work, 1, items, cfg, [(first.index, len(first.items)), (None, len(second.items))])
+    assert units_file(work, first.index).is_file() and not units_file(work, second.index).exists()
+    fresh = [u.source for u in batch_units(raw, work, first, cfg)]
+    for it in first.items:                   # RAW changes after the scan: the batch keeps what it read
+        (raw / it.path).write_text("changed")
+    kept = list(batch_units(raw, work, first, cfg))
+    assert [u.source for u in kept] == fresh
+    assert all(getattr(u, "raw_text", "") != "changed" for u in kept)
+    # kept as read, before the scan's structure stage split them into paragraphs
+    assert all(u.paragraphs == [] for u in kept if u.source.endswith(".txt") and hasattr(u, "paragraphs"))
+    assert any(hasattr(u, "paragraphs") for u in kept)
