@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 from cleaners.document import FLAG, Document
 from cleaners.textedit import Change, apply_changes, looks_like_code
@@ -68,34 +69,48 @@ def split_sentences(text: str, para: int = 0) -> list[Sentence]:
         end = m.end()
         out.append(Sentence(para, start, end, text[start:end], len(out), ellipsis))
         ellipsis = m.group(1) in ("…", "...") or m.group(1).startswith("..")
-        start = end
-        while start < len(text) and text[start].isspace():
-            start += 1
-    if start < len(text) and text[start:].strip():
+        start = _SPACES.match(text, end).end()
+    if _SPACES.match(text, start).end() < len(text):     # something but spaces is left
         out.append(Sentence(para, start, len(text), text[start:], len(out), ellipsis))
     return out
 
 
+# \s is exactly str.isspace(); a match never copies the rest of the paragraph (which made
+# sentence splitting quadratic in the paragraph length)
+_SPACES = re.compile(r"\s*")
+
+
 def _is_sentence_end(text: str, m: re.Match) -> bool:
+    nxt = text[_SPACES.match(text, m.end()).end()]    # _BOUNDARY looks ahead for \s+\S
     if m.group(1) != ".":
         # "“Why now?” he asked", "Yahoo! reported": a lowercase word goes on the sentence
-        return not text[m.end():].lstrip()[:1].islower()
-    token = text[:m.start()].rsplit(None, 1)[-1] if text[:m.start()].strip() else ""
-    token = token.lstrip(_OPEN_QUOTES + "([").lower()
-    nxt = text[m.end():].lstrip()[:1]
+        return not nxt.islower()
+    token = _last_token(text, m.start()).lstrip(_OPEN_QUOTES + "([").lower()
     if len(token) == 1 and token.isalpha():
         return False                        # an initial: "J. Smith", "Nagorno-Karabakh, N."
     if token in _abbreviations() or "." in token:
         # "U.S. officials" goes on; "in the U.S. The" ends, unless it is a title ("Dr. Ali")
-        return bool(nxt) and nxt.isupper() and token not in _TITLES and "." in token
+        return nxt.isupper() and token not in _TITLES and "." in token
     return True
+
+
+def _last_token(text: str, end: int) -> str:
+    """The last whitespace-separated token of text[:end] ("" if none), found by walking back
+    from `end` instead of splitting the whole text before it."""
+    stop = end
+    while stop > 0 and text[stop - 1].isspace():
+        stop -= 1
+    begin = stop
+    while begin > 0 and not text[begin - 1].isspace():
+        begin -= 1
+    return text[begin:stop]
 
 
 # ---- features --------------------------------------------------------------------------
 def score_sentences(sentences: list[Sentence], lang: str | None, variants: set[str],
                     quoted: list[bool]) -> None:
     w = _weights()
-    vocab = vocabulary(lang) if lang else None
+    kinds = _lexicon_kinds(lang) if lang else None
     for s, in_quote in zip(sentences, quoted):
         words = _WORD.findall(s.text)
         if not words:
@@ -110,7 +125,7 @@ def score_sentences(sentences: list[Sentence], lang: str | None, variants: set[s
             feats.append("orphan")
         if lang == "en":
             feats += _english_features(s, words, in_quote)
-        share = _unknown_share(words, vocab) if vocab is not None else 0.0
+        share = _unknown_share_of(words, kinds) if kinds is not None else 0.0
         if share >= UNKNOWN_SHARE:
             feats.append("unknown_words")
         if variants and any(v in s.text for v in variants):
@@ -136,18 +151,77 @@ def _is_orphan(text: str, words: list[str], lower_start: bool, in_quote: bool) -
     return lower_start or (in_quote and head.rstrip().endswith(","))
 
 
+# ---- words, classified once per distinct word -------------------------------------------
+# A sentence's words are looked up as one string of one-letter codes ("".join over a dict,
+# no Python loop per word), and the features are counts or searches in that string. The
+# tables map a word to what it is (a pure function of the word and the language), so a
+# table never changes a result; it is emptied when full, which keeps memory bounded.
+MAX_TABLE_WORDS = 100_000
+KNOWN, UNKNOWN, OTHER = "k", "u", "-"   # a candidate word wordfreq knows / does not / no candidate
+# function-word codes: a determiner, one that may not follow a determiner, both, neither
+_PAIR_CODES = re.compile("[dD][Db]")    # a determiner followed by a word that cannot follow it
+_function_table: dict[str, str] = {}
+
+
+def _codes(words: list[str], table: dict[str, str], classify: Callable[[str], str]) -> str:
+    """One code per word, in order, as a string."""
+    try:
+        return "".join(map(table.__getitem__, words))
+    except KeyError:
+        if len(table) > MAX_TABLE_WORDS:
+            table.clear()
+        codes = []
+        for x in words:
+            code = table.get(x)
+            if code is None:
+                code = table[x] = classify(x)
+            codes.append(code)
+        return "".join(codes)
+
+
+@lru_cache(maxsize=None)
+def _lexicon_kinds(lang: str) -> tuple[dict[str, str], Callable[[str], str]] | None:
+    """The code table and classifier of `lang` for the unknown-word share; None without a
+    wordfreq list (or with an empty one: the share is then always 0)."""
+    vocab = vocabulary(lang)
+    if not vocab:
+        return None
+
+    def classify(x: str) -> str:
+        if len(x) >= 3 and x.islower() and x.isalpha():
+            return KNOWN if x in vocab else UNKNOWN
+        return OTHER
+    return {}, classify
+
+
+def _unknown_share_of(words: list[str], kinds: tuple[dict[str, str], Callable[[str], str]]) -> float:
+    """The share of lowercase words (3+ letters) wordfreq does not know; 0 with fewer than
+    MIN_LOWER_WORDS such words."""
+    codes = _codes(words, *kinds)
+    unknown = codes.count(UNKNOWN)
+    candidates = unknown + codes.count(KNOWN)
+    if candidates < MIN_LOWER_WORDS:
+        return 0.0
+    return unknown / candidates
+
+
+def _function_code(x: str) -> str:
+    en = _english()
+    lower = x.lower()
+    det, bad_next = lower in en["determiners"], lower in en["not_after_determiner"]
+    return ("D" if bad_next else "d") if det else ("b" if bad_next else "-")
+
+
 def _english_features(s: Sentence, words: list[str], in_quote: bool) -> list[str]:
     en = _english()
-    lower = [x.lower() for x in words]
     feats = []
     ends_sentence = s.text.rstrip("”’\"') ").endswith((".", "!", "?"))
     if (ends_sentence and len(words) <= FRAGMENT_MAX_WORDS and s.index > 0
-            and not _has_verb(lower, en)):
+            and not _has_verb([x.lower() for x in words], en)):
         feats.append("fragment")
-    if ends_sentence and lower[-1] in en["no_end"]:
+    if ends_sentence and words[-1].lower() in en["no_end"]:
         feats.append("function_end")
-    dets, bad_next = en["determiners"], en["not_after_determiner"]
-    if any(a in dets and b in bad_next for a, b in zip(lower, lower[1:])):
+    if _PAIR_CODES.search(_codes(words, _function_table, _function_code)):
         feats.append("function_pair")
     if "I" in words and not in_quote and not any(q in s.text for q in "“”\""):
         feats.append("first_person")
@@ -167,15 +241,6 @@ def _has_verb(lower: list[str], en: dict) -> bool:
                and a not in function for a, b in zip(lower, lower[1:]))
 
 
-def _unknown_share(words: list[str], vocab: dict[str, float] | None) -> float:
-    if not vocab:
-        return 0.0
-    lower = [x for x in words if len(x) >= 3 and x.islower() and x.isalpha()]
-    if len(lower) < MIN_LOWER_WORDS:
-        return 0.0
-    return sum(1 for x in lower if x not in vocab) / len(lower)
-
-
 # ---- one name spelled several ways ----------------------------------------------------
 def name_variants(text: str, lang: str | None) -> dict[str, str]:
     """Minority spellings of a name -> the majority spelling ("Lachen" -> "Lachin")."""
@@ -188,6 +253,8 @@ def name_variants(text: str, lang: str | None) -> dict[str, str]:
     rare = cfg["rare_frequency"]
     suffixes = cfg["related_suffixes"]
     parent = {n: n for n in names}
+    # a spelling this common in wordfreq is a word of its own: two of them are two names
+    common = {n: freq is not None and freq.get(n.lower(), 0.0) >= rare for n in names}
 
     def root(n: str) -> str:
         while parent[n] != n:
@@ -200,8 +267,7 @@ def name_variants(text: str, lang: str | None) -> dict[str, str]:
     for group in by_prefix.values():
         for i, a in enumerate(group):
             for b in group[i + 1:]:
-                if _same_name(a, b, suffixes) and (freq is None or min(
-                        freq.get(a.lower(), 0.0), freq.get(b.lower(), 0.0)) < rare):
+                if not (common[a] and common[b]) and _same_name(a, b, suffixes):
                     parent[root(a)] = root(b)
     clusters: dict[str, list[str]] = {}
     for n in names:
@@ -223,7 +289,21 @@ def _same_name(a: str, b: str, suffixes: list[str]) -> bool:
     if long_.startswith(short) and long_[len(short):] in suffixes:
         return False            # Armenia / Armenian: a related word, not a misspelling
     limit = 1 if len(short) < 6 else 2
-    return _distance(a.lower(), b.lower(), limit) <= limit
+    return _distance(*_differing_parts(a.lower(), b.lower()), limit) <= limit
+
+
+def _differing_parts(a: str, b: str) -> tuple[str, str]:
+    """a and b without their common prefix and suffix: the edit distance of the parts is
+    that of the whole words, and the table to fill is much smaller ("Valdoria"/"Valdorra"
+    -> "i"/"r")."""
+    shorter = min(len(a), len(b))
+    head = 0
+    while head < shorter and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < shorter - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return a[head:len(a) - tail], b[head:len(b) - tail]
 
 
 def _distance(a: str, b: str, limit: int) -> int:
@@ -245,7 +325,7 @@ def score_document(doc: Document, cfg, lang: str | None) -> list[Sentence]:
     variants = name_variants(" ".join(p.text for p in doc.paragraphs), lang)
     sentences: list[Sentence] = []
     for i, para in enumerate(doc.paragraphs):
-        if para.kind in ("pre", "h") or looks_like_code(para.text):
+        if para.kind in ("pre", "h") or is_code(para.text):
             continue
         sents = split_sentences(para.text, i)
         score_sentences(sents, lang, set(variants), _inside_quotes(para.text, sents))
@@ -292,14 +372,21 @@ def drop_sentences(doc: Document, sentences: list[Sentence]) -> None:
 
 
 def _inside_quotes(text: str, sents: list[Sentence]) -> list[bool]:
-    """For each sentence: does it start inside an open quotation?"""
+    """For each sentence: does it start inside an open quotation? (Quote marks are counted
+    between one sentence start and the next, so each character is counted once.)"""
     out = []
+    opened = straight = counted_to = 0
     for s in sents:
-        before = text[:s.start]
-        opened = before.count("“") - before.count("”")
-        straight = before.count('"') % 2
-        out.append(opened > 0 or straight == 1)
+        opened += text.count("“", counted_to, s.start) - text.count("”", counted_to, s.start)
+        straight += text.count('"', counted_to, s.start)
+        counted_to = s.start
+        out.append(opened > 0 or straight % 2 == 1)
     return out
+
+
+# artifacts.apply asks this of every paragraph before its repairs and score_document after
+# them; most paragraphs are not changed in between, so the second answer comes from here
+is_code = lru_cache(maxsize=1024)(looks_like_code)
 
 
 # ---- pattern data ----------------------------------------------------------------------
