@@ -61,6 +61,8 @@ class Rule:
     english_only: bool = False
     # word rules: in an English article, a paragraph quoted in another language is skipped
     word_level: bool = False
+    # the rule can only change text where _PUNCT_TRIGGER matches (see there)
+    punct_triggered: bool = False
 
 
 # ---- repeated_punct --------------------------------------------------------------------
@@ -357,11 +359,24 @@ def bracket_problem(text: str) -> str | None:
 
 
 # ---- the stage -------------------------------------------------------------------------
+# One scan that finds every place where one of the punctuation rules could fire: where it
+# finds nothing (almost every paragraph), those rules are skipped. Each branch is a
+# necessary condition of one rule's pattern(s) above; every branch starts with the mark it
+# consumes (the class in front, checked again by the branch's lookbehind), so the scan only
+# stops at punctuation marks.
+_PUNCT_TRIGGER = re.compile(
+    r"[.,;:!?”\"](?:"
+    r"(?<=[.,;])[ \u00a0]*[.,;]"                                    # repeated_punct
+    rf"|(?<=[{LOW}]{{2}},)(?=[{LOW}]{{2}})"                          # missing_space: "said,the"
+    rf"|(?<=[.!?])[”’)]?(?=[“‘]?(?:[{UP}][{LOW}]|[AI] |[{UP}]{{2,}}\b))"  # ... "years.The"
+    r"|(?<=[ \u00a0][,.;:!?])"                                      # space_before_punct
+    r"|(?<=”)[ \u00a0]*”|(?<=\")[ \u00a0]+\")")                      # stray_quote
+
 RULES: list[Rule] = [
-    Rule("repeated_punct", find_repeated_punct),
-    Rule("missing_space", find_missing_space),
-    Rule("space_before_punct", find_space_before_punct),
-    Rule("stray_quote", find_stray_quote),
+    Rule("repeated_punct", find_repeated_punct, punct_triggered=True),
+    Rule("missing_space", find_missing_space, punct_triggered=True),
+    Rule("space_before_punct", find_space_before_punct, punct_triggered=True),
+    Rule("stray_quote", find_stray_quote, punct_triggered=True),
     Rule("dangling_open_quote", find_dangling_open_quote),
     Rule("repeated_word", find_repeated_word, word_level=True),   # per language inside
     Rule("capital_pronoun", find_capital_pronoun, english_only=True, word_level=True),
@@ -398,7 +413,10 @@ def repair_paragraph(doc: Document, i: int, info: ParaInfo, disabled: set[str]) 
     rules = [r for r in RULES if r.name not in disabled and (info.english or not r.english_only)]
     for _ in range(MAX_PASSES):
         done = 0
+        triggered = _PUNCT_TRIGGER.search(doc.paragraphs[i].text) is not None
         for rule in rules:
+            if rule.punct_triggered and not triggered and not done:
+                continue  # nothing in the text (unchanged so far this pass) it could fire on
             text = doc.paragraphs[i].text
             changes = rule.find(text, info)
             if not changes:

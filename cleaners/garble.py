@@ -35,9 +35,14 @@ MIN_LOWER_WORDS = 4        # the unknown-word share needs at least this many low
 UNKNOWN_SHARE = 0.25       # ... and counts from this share up
 FRAGMENT_MAX_WORDS = 8     # "verbless" is only judged on short sentences (long ones are noisy)
 
-_BOUNDARY = re.compile(r"([.!?…]+)[”’\"')\]]*(?=\s+\S)")
+# a run of end marks and closing quotes/brackets; the lookahead captures the first character
+# of what follows (its position is where the next sentence starts)
+_BOUNDARY = re.compile(r"([.!?…]+)[”’\"')\]]*(?=\s+(\S))")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_NAME = re.compile(r"\b[A-Z][a-z]{3,}(?:[-][A-Z][a-z]+)*\b")
+# a capitalised word of 4+ letters (hyphenated ones too); the capital is matched first and
+# the word boundary before it checked by a lookbehind: a pattern that starts with \b is
+# tried at every position and costs ~2x more
+_NAME = re.compile(r"[A-Z](?<!\w[A-Z])[a-z]{3,}(?:[-][A-Z][a-z]+)*\b")
 _OPEN_QUOTES = "“‘\"«„"
 _TITLES = frozenset(["mr", "mrs", "ms", "dr", "prof", "st", "gen", "gov", "sen", "rep", "lt",
                      "col", "sgt", "capt", "rev", "hon", "no", "fig", "jan", "feb", "mar", "apr",
@@ -64,28 +69,28 @@ def split_sentences(text: str, para: int = 0) -> list[Sentence]:
     start = 0
     ellipsis = False
     for m in _BOUNDARY.finditer(text):
-        if not _is_sentence_end(text, m):
-            continue
+        mark, nxt = m.groups()
+        if mark == ".":
+            if not _period_ends_sentence(text, m.start(), nxt):
+                continue
+        elif nxt.islower():
+            continue  # "“Why now?” he asked", "Yahoo! reported": the sentence goes on
         end = m.end()
         out.append(Sentence(para, start, end, text[start:end], len(out), ellipsis))
-        ellipsis = m.group(1) in ("…", "...") or m.group(1).startswith("..")
-        start = _SPACES.match(text, end).end()
+        ellipsis = mark in ("…", "...") or mark.startswith("..")
+        start = m.start(2)
     if _SPACES.match(text, start).end() < len(text):     # something but spaces is left
         out.append(Sentence(para, start, len(text), text[start:], len(out), ellipsis))
     return out
 
 
-# \s is exactly str.isspace(); a match never copies the rest of the paragraph (which made
-# sentence splitting quadratic in the paragraph length)
-_SPACES = re.compile(r"\s*")
+_SPACES = re.compile(r"\s*")     # \s is exactly str.isspace()
 
 
-def _is_sentence_end(text: str, m: re.Match) -> bool:
-    nxt = text[_SPACES.match(text, m.end()).end()]    # _BOUNDARY looks ahead for \s+\S
-    if m.group(1) != ".":
-        # "“Why now?” he asked", "Yahoo! reported": a lowercase word goes on the sentence
-        return not nxt.islower()
-    token = _last_token(text, m.start()).lstrip(_OPEN_QUOTES + "([").lower()
+def _period_ends_sentence(text: str, at: int, nxt: str) -> bool:
+    """Does the period at `at`, followed (after spaces) by the character `nxt`, end a
+    sentence? (The text is read around `at` only: splitting stays linear in its length.)"""
+    token = _last_token(text, at).lstrip(_OPEN_QUOTES + "([").lower()
     if len(token) == 1 and token.isalpha():
         return False                        # an initial: "J. Smith", "Nagorno-Karabakh, N."
     if token in _abbreviations() or "." in token:
@@ -97,6 +102,11 @@ def _is_sentence_end(text: str, m: re.Match) -> bool:
 def _last_token(text: str, end: int) -> str:
     """The last whitespace-separated token of text[:end] ("" if none), found by walking back
     from `end` instead of splitting the whole text before it."""
+    # common case: the token ends at `end` and a plain space precedes it; every whitespace
+    # character but the plain space is unprintable, so a printable piece holds none
+    token = text[text.rfind(" ", 0, end) + 1:end]
+    if token and token.isprintable():
+        return token
     stop = end
     while stop > 0 and text[stop - 1].isspace():
         stop -= 1
@@ -110,29 +120,33 @@ def _last_token(text: str, end: int) -> str:
 def score_sentences(sentences: list[Sentence], lang: str | None, variants: set[str],
                     quoted: list[bool]) -> None:
     w = _weights()
-    kinds = _lexicon_kinds(lang) if lang else None
+    table, classify = _word_codes(lang)
+    english = lang == "en"
     for s, in_quote in zip(sentences, quoted):
         words = _WORD.findall(s.text)
         if not words:
             continue
+        codes = _codes(words, table, classify)
         feats: list[str] = []
-        first = s.text.lstrip(_OPEN_QUOTES + "([ ")[:1]
-        lower_start = (s.index > 0 and not s.after_ellipsis and first.isalpha() and first.islower()
-                       and words[0].islower())
-        if lower_start:
-            feats.append("lower_start")
-        if s.index > 0 and _is_orphan(s.text, words, lower_start, in_quote):
-            feats.append("orphan")
-        if lang == "en":
-            feats += _english_features(s, words, in_quote)
-        share = _unknown_share_of(words, kinds) if kinds is not None else 0.0
+        if s.index > 0:
+            first = s.text.lstrip(_OPEN_QUOTES + "([ ")[:1]
+            lower_start = (not s.after_ellipsis and first.isalpha() and first.islower()
+                           and words[0].islower())
+            if lower_start:
+                feats.append("lower_start")
+            if (lower_start or in_quote) and _is_orphan(s.text, words, lower_start, in_quote):
+                feats.append("orphan")
+        if english:
+            feats += _english_features(s, words, codes, in_quote)
+        share = _unknown_share(codes)
         if share >= UNKNOWN_SHARE:
             feats.append("unknown_words")
         if variants and any(v in s.text for v in variants):
             feats.append("name_variant")
         s.features = feats
         # the unknown-word weight grows with the share of unknown words, up to its cap
-        total = sum(w[f] if f != "unknown_words" else min(w[f], 1.2 * share) for f in feats)
+        total = sum(w[f] if f != "unknown_words" else min(w[f], 1.2 * share)
+                    for f in feats) if feats else 0
         s.score = round(min(1.0, total), 3)
 
 
@@ -142,7 +156,8 @@ _QUOTE_CLOSE = re.compile(r"[”\"]")
 def _is_orphan(text: str, words: list[str], lower_start: bool, in_quote: bool) -> bool:
     """One or two words left after a sentence end: "… the mandate. place,” Peskov said." (only
     the part before a closing quote counts). A short quote of its own ("“No,” he said.")
-    opens its quote in the same sentence, so it is not an orphan."""
+    opens its quote in the same sentence, so it is not an orphan. (Only asked when the
+    sentence starts in lowercase or inside a quote: otherwise it is never an orphan.)"""
     m = _QUOTE_CLOSE.search(text)
     head = text[:m.start()] if m else text
     head_words = _WORD.findall(head) if m else words
@@ -152,67 +167,67 @@ def _is_orphan(text: str, words: list[str], lower_start: bool, in_quote: bool) -
 
 
 # ---- words, classified once per distinct word -------------------------------------------
-# A sentence's words are looked up as one string of one-letter codes ("".join over a dict,
-# no Python loop per word), and the features are counts or searches in that string. The
-# tables map a word to what it is (a pure function of the word and the language), so a
-# table never changes a result; it is emptied when full, which keeps memory bounded.
+# A sentence's words are looked up as one string of codes ("".join over a dict: no Python
+# loop per word), and the features are counts or searches in that string. A word's code is
+# one letter for the unknown-word share (KNOWN, UNKNOWN or OTHER), in English followed by one
+# for the function-word pairs (DET, DET_BAD, BAD or NEITHER). The tables map a word to its
+# code (a pure function of the word and the language), so a table never changes a result;
+# it is emptied when full, which keeps memory bounded.
 MAX_TABLE_WORDS = 100_000
-KNOWN, UNKNOWN, OTHER = "k", "u", "-"   # a candidate word wordfreq knows / does not / no candidate
-# function-word codes: a determiner, one that may not follow a determiner, both, neither
+KNOWN, UNKNOWN, OTHER = "k", "u", "."   # a candidate word wordfreq knows / does not / no candidate
+# a determiner, one that also may not follow a determiner, a word that may not, neither
+DET, DET_BAD, BAD, NEITHER = "d", "D", "b", "-"
 _PAIR_CODES = re.compile("[dD][Db]")    # a determiner followed by a word that cannot follow it
-_function_table: dict[str, str] = {}
 
 
 def _codes(words: list[str], table: dict[str, str], classify: Callable[[str], str]) -> str:
-    """One code per word, in order, as a string."""
+    """The codes of `words`, in order, as one string."""
     try:
         return "".join(map(table.__getitem__, words))
     except KeyError:
-        if len(table) > MAX_TABLE_WORDS:
-            table.clear()
-        codes = []
-        for x in words:
-            code = table.get(x)
-            if code is None:
-                code = table[x] = classify(x)
-            codes.append(code)
-        return "".join(codes)
+        pass
+    if len(table) > MAX_TABLE_WORDS:
+        table.clear()
+    for x in set(words).difference(table):      # classify only the words not seen yet
+        table[x] = classify(x)
+    try:
+        return "".join(map(table.__getitem__, words))
+    except KeyError:    # another thread emptied the table meanwhile
+        return "".join([classify(x) for x in words])
 
 
 @lru_cache(maxsize=None)
-def _lexicon_kinds(lang: str) -> tuple[dict[str, str], Callable[[str], str]] | None:
-    """The code table and classifier of `lang` for the unknown-word share; None without a
-    wordfreq list (or with an empty one: the share is then always 0)."""
-    vocab = vocabulary(lang)
-    if not vocab:
-        return None
+def _word_codes(lang: str | None) -> tuple[dict[str, str], Callable[[str], str]]:
+    """The code table of `lang` and the function that classifies a word not in it yet."""
+    vocab = vocabulary(lang) if lang else None   # without a list, no word is a candidate
+    en = _english() if lang == "en" else None
 
     def classify(x: str) -> str:
-        if len(x) >= 3 and x.islower() and x.isalpha():
-            return KNOWN if x in vocab else UNKNOWN
-        return OTHER
+        if vocab and len(x) >= 3 and x.islower() and x.isalpha():
+            code = KNOWN if x in vocab else UNKNOWN
+        else:
+            code = OTHER
+        if en is None:
+            return code
+        lower = x.lower()
+        det, bad = lower in en["determiners"], lower in en["not_after_determiner"]
+        return code + ((DET_BAD if bad else DET) if det else (BAD if bad else NEITHER))
     return {}, classify
 
 
-def _unknown_share_of(words: list[str], kinds: tuple[dict[str, str], Callable[[str], str]]) -> float:
+def _unknown_share(codes: str) -> float:
     """The share of lowercase words (3+ letters) wordfreq does not know; 0 with fewer than
     MIN_LOWER_WORDS such words."""
-    codes = _codes(words, *kinds)
     unknown = codes.count(UNKNOWN)
+    if not unknown:
+        return 0.0
     candidates = unknown + codes.count(KNOWN)
     if candidates < MIN_LOWER_WORDS:
         return 0.0
     return unknown / candidates
 
 
-def _function_code(x: str) -> str:
-    en = _english()
-    lower = x.lower()
-    det, bad_next = lower in en["determiners"], lower in en["not_after_determiner"]
-    return ("D" if bad_next else "d") if det else ("b" if bad_next else "-")
-
-
-def _english_features(s: Sentence, words: list[str], in_quote: bool) -> list[str]:
+def _english_features(s: Sentence, words: list[str], codes: str, in_quote: bool) -> list[str]:
     en = _english()
     feats = []
     ends_sentence = s.text.rstrip("”’\"') ").endswith((".", "!", "?"))
@@ -221,7 +236,7 @@ def _english_features(s: Sentence, words: list[str], in_quote: bool) -> list[str
         feats.append("fragment")
     if ends_sentence and words[-1].lower() in en["no_end"]:
         feats.append("function_end")
-    if _PAIR_CODES.search(_codes(words, _function_table, _function_code)):
+    if _PAIR_CODES.search(codes[1::2]):      # the function-word letters
         feats.append("function_pair")
     if "I" in words and not in_quote and not any(q in s.text for q in "“”\""):
         feats.append("first_person")

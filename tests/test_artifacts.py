@@ -4,6 +4,8 @@ Each rule has positive examples (an invented sentence with the artifact) and neg
 (real content that looks like the artifact must survive). Hypothesis checks the stage never
 raises, is idempotent, and that its edit log replays to the cleaned text.
 """
+import re
+
 from hypothesis import given, settings, strategies as st
 
 from cleaners import artifacts
@@ -334,7 +336,6 @@ def test_never_raises_idempotent_and_replayable(paragraphs):
 
 
 # ---- the fast paths agree with the plain code they replace -------------------------------
-import re  # noqa: E402
 
 _PLAIN_COMMA_GLUED = re.compile(rf"(?<=[{artifacts.LOW}]{{2}}),(?=[{artifacts.LOW}]{{2}})")
 
@@ -374,3 +375,25 @@ def test_glued_comma_and_capital_pronoun_agree_with_the_plain_code(text, kind, s
 def test_glued_comma_positive_and_negative():
     assert [m.start() for m in artifacts._COMMA_GLUED.finditer("he said,the end")] == [7]
     assert not list(artifacts._COMMA_GLUED.finditer("1,000 and a,b and said, the"))
+
+
+_PUNCT_PIECES = st.sampled_from(["the", "The", "He", "years", "said", "U.S.", "3.5", "IBM", "A",
+                                 "I", " ", " ", "\u00a0", ".", ",", ";", ":", "!", "?", "…",
+                                 "”", "“", "‘", "’", '"', ")", "(", "é", "ß", "É", "1,000"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PUNCT_PIECES, max_size=30).map("".join), st.booleans())
+def test_punctuation_rules_never_fire_where_their_trigger_is_absent(text, english):
+    info = artifacts.ParaInfo("p", english, "en" if english else "fr")
+    if artifacts._PUNCT_TRIGGER.search(text) is None:
+        for rule in artifacts.RULES:
+            if rule.punct_triggered:
+                assert rule.find(text, info) == [], rule.name
+
+
+def test_punctuation_trigger_positive_and_negative():
+    for text in ["It rained. . Then", "said,the", "many years.The", "word , next", "word ;",
+                 "people.” ” Such", 'he said." "No']:
+        assert artifacts._PUNCT_TRIGGER.search(text), text
+    assert not artifacts._PUNCT_TRIGGER.search("A plain sentence, with a comma. And more; done!")

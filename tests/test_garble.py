@@ -1,4 +1,9 @@
 """Garble score: per-sentence features, article score, flags, optional dropping."""
+import re
+import sys
+
+from hypothesis import given, settings, strategies as st
+
 from cleaners import artifacts, garble
 from cleaners.config import ArtifactsConfig
 from cleaners.document import Document, Origin, Paragraph
@@ -100,6 +105,15 @@ def test_name_spelled_several_ways():
                                 "en") == {}
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["Valdoria", "Valdorra", "aValdoria", "_Valdoria", "2Valdoria",
+                                 "Valdoria-Nord", "Val", "VALDORIA", "Ünter", "Bora", " ", "-",
+                                 ".", "’", "é"]), max_size=20).map("".join))
+def test_name_pattern_agrees_with_the_plain_pattern(text):
+    plain = re.compile(r"\b[A-Z][a-z]{3,}(?:[-][A-Z][a-z]+)*\b")
+    assert garble._NAME.findall(text) == plain.findall(text)
+
+
 def test_english_features_off_for_other_languages():
     german = "Der Plan wurde gebilligt. Ich bin gegangen. Kampf um zu heben."
     assert not {"fragment", "function_end", "function_pair", "first_person"} & features_of(german, "de")
@@ -161,10 +175,6 @@ def test_cheap_language_guess():
 # The plain versions below are the earlier implementation (one word at a time, re-reading the
 # paragraph from its start for every sentence). The module now classifies each distinct word
 # once and counts quote marks incrementally; these tests show both give the same answers.
-import re  # noqa: E402
-import sys  # noqa: E402
-
-from hypothesis import given, settings, strategies as st  # noqa: E402
 
 
 def plain_split(text, para=0):
@@ -316,9 +326,8 @@ def test_sentence_scores_agree_with_the_plain_code(paragraphs, lang, tiny_tables
                     continue
                 feats, share = plain
                 assert s.features == feats
-                kinds = garble._lexicon_kinds(lang) if lang else None
-                if kinds is not None:
-                    assert garble._unknown_share_of(garble._WORD.findall(s.text), kinds) == share
+                codes = garble._codes(garble._WORD.findall(s.text), *garble._word_codes(lang))
+                assert garble._unknown_share(codes) == share
                 w = garble._weights()
                 total = sum(w[f] if f != "unknown_words" else min(w[f], 1.2 * share) for f in feats)
                 assert s.score == round(min(1.0, total), 3)
@@ -329,17 +338,19 @@ def test_sentence_scores_agree_with_the_plain_code(paragraphs, lang, tiny_tables
 
 def test_word_codes_positive_and_negative():
     # the same word counts each time it occurs; a capitalised or short word is no candidate
-    kinds = garble._lexicon_kinds("en")
-    codes = garble._codes(["the", "govrnmnet", "govrnmnet", "The", "of", "x2", "budget"], *kinds)
-    assert codes == "kuu---k"
-    assert garble._unknown_share_of(["govrnmnet", "the", "budget", "approvde"], kinds) == 0.5
-    assert garble._unknown_share_of(["govrnmnet", "the", "budget"], kinds) == 0.0  # too few
-    function = garble._codes(["its", "of", "the", "money"], garble._function_table,
-                             garble._function_code)
-    assert garble._PAIR_CODES.search(function)
-    assert not garble._PAIR_CODES.search(garble._codes(["of", "the", "money"],
-                                                       garble._function_table,
-                                                       garble._function_code))
+    table, classify = garble._word_codes("de")
+    codes = garble._codes(["die", "govrnmnet", "govrnmnet", "Die", "zu", "x2", "und"], table, classify)
+    assert codes == "kuu...k"
+    assert garble._unknown_share("kuuk") == 0.5
+    assert garble._unknown_share("kuk") == 0.0     # too few candidates
+    assert garble._unknown_share("kkkk.") == 0.0
+    # English: a second letter for the function-word pairs
+    table, classify = garble._word_codes("en")
+    assert garble._codes(["Its", "of", "money"], table, classify) == ".D.bk-"
+    assert garble._PAIR_CODES.search(garble._codes(["its", "of", "the"], table, classify)[1::2])
+    assert not garble._PAIR_CODES.search(garble._codes(["of", "the", "money"], table, classify)[1::2])
+    # no word list: nothing is a candidate
+    assert garble._codes(["the", "govrnmnet"], *garble._word_codes(None)) == ".."
 
 
 @settings(max_examples=500, deadline=None)
@@ -356,3 +367,19 @@ def test_differing_parts_examples():
     assert garble._differing_parts("aa", "a") == ("a", "")
     assert garble._differing_parts("abc", "abc") == ("", "")
     assert garble._differing_parts("lachin", "lachen") == ("i", "e")
+
+
+def test_every_whitespace_character_but_the_space_is_unprintable():
+    # garble._last_token relies on it: a printable piece of text holds no whitespace but " "
+    for cp in range(sys.maxunicode + 1):
+        c = chr(cp)
+        if c.isspace() and c != " ":
+            assert not c.isprintable(), hex(cp)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_TRICKY_TEXT, st.integers(0, 200))
+def test_last_token_is_the_last_token_of_the_text_before(text, end):
+    end = min(end, len(text))
+    before = text[:end]
+    assert garble._last_token(text, end) == (before.split()[-1] if before.split() else "")
