@@ -204,6 +204,7 @@ _STRAY_CURLY = re.compile(r"(?<=”)[ \u00a0]*”(?=\s|$|[.,;:])")
 _STRAY_STRAIGHT = re.compile(r"(?<=[.,!?]\")[ \u00a0]+\"(?=\s|$)")
 _DANGLING_OPEN = re.compile(r"(?:[ \u00a0]+|(?<=[.,;:!?”]))[“‘„«]+[ \u00a0]*$")
 _DANGLING_STRAIGHT = re.compile(r"[ \u00a0]+\"[ \u00a0]*$")
+_QUOTE_MARK = re.compile(r"[“‘„«\"]")
 
 
 def find_stray_quote(text: str, info: ParaInfo) -> list[Change]:
@@ -218,7 +219,7 @@ def find_stray_quote(text: str, info: ParaInfo) -> list[Change]:
 
 def find_dangling_open_quote(text: str, info: ParaInfo) -> list[Change]:
     tail_at = max(0, len(text.rstrip(" \u00a0")) - 12)   # the pattern only looks at the end
-    if not any(q in text[tail_at:] for q in "“‘„«\""):
+    if not _QUOTE_MARK.search(text, tail_at):
         return []
     m = _DANGLING_OPEN.search(text, tail_at)
     if m is None and text.count('"') % 2:
@@ -298,8 +299,18 @@ def _mid_sentence_pronouns(text: str) -> tuple[tuple[int, int, str], ...]:
     per paragraph text: house_style reads every paragraph of an English document, then the
     rule reads the same text again (unchanged in almost every paragraph)."""
     words, _ = _pronouns()
-    return tuple((m.start(1), m.end(1), m.group(1)) for m in _PRONOUN.finditer(text)
-                 if m.group(1) in words and _pronoun_context_ok(text, m.start()))
+    return tuple((m.start(), m.end(), m.group()) for m in _listed_pronoun().finditer(text)
+                 if m.group() in words and _pronoun_context_ok(text, m.start() - 1))
+
+
+@lru_cache(maxsize=None)
+def _listed_pronoun() -> re.Pattern:
+    """_PRONOUN for words that start like a listed one; the match is the word alone (its
+    space is just before it). The scan stops at those capitals, which are far rarer than
+    the spaces _PRONOUN starts from."""
+    words, _ = _pronouns()
+    firsts = "".join(sorted({w[0] for w in words if re.fullmatch(f"[{UP}]", w[0])}))
+    return re.compile(rf"[{firsts}](?<= [{firsts}])[a-z]{{1,4}}(?=(?:[’'][a-z]{{1,2}})? [{LOW}])")
 
 
 def _pronoun_context_ok(text: str, at: int) -> bool:
@@ -344,11 +355,12 @@ def _token_before_raw(text: str) -> str:
 _ENUMERATOR = re.compile(r"(?:^|\s)\(?[0-9a-zA-Z]{1,2}\)")   # "1)" "a)" "(ii)" list markers
 _SMILEY = re.compile(r"[:;]-?[()\[\]]")
 _PAIRS = (("(", ")"), ("[", "]"))
+_BRACKET = re.compile(r"[()\[\]]")
 
 
 def bracket_problem(text: str) -> str | None:
     """A note when round or square brackets do not pair up (counted, list markers aside)."""
-    if not any(c in text for c in "()[]"):
+    if not _BRACKET.search(text):
         return None
     cleaned = _SMILEY.sub("", _ENUMERATOR.sub(" ", text))
     for opener, closer in _PAIRS:

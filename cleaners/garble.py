@@ -68,7 +68,10 @@ def split_sentences(text: str, para: int = 0) -> list[Sentence]:
     out: list[Sentence] = []
     start = 0
     ellipsis = False
-    for m in _BOUNDARY.finditer(text):
+    # a text without any end mark is one sentence (a substring test is far cheaper than the
+    # pattern's scan, which matters for a huge unpunctuated line)
+    marked = "." in text or "!" in text or "?" in text or "…" in text
+    for m in _BOUNDARY.finditer(text) if marked else ():
         mark, nxt = m.groups()
         if mark == ".":
             if not _period_ends_sentence(text, m.start(), nxt):
@@ -122,8 +125,15 @@ def score_sentences(sentences: list[Sentence], lang: str | None, variants: set[s
     w = _weights()
     table, classify = _word_codes(lang)
     english = lang == "en"
+    # without English features or a word list, the words of a first sentence do not matter
+    # beyond its having one (a huge unpunctuated line need not be split into words)
+    all_words = english or bool(vocabulary(lang) if lang else None)
     for s, in_quote in zip(sentences, quoted):
-        words = _WORD.findall(s.text)
+        if all_words or s.index > 0:
+            words = _WORD.findall(s.text)
+        else:
+            first_word = _WORD.search(s.text)
+            words = [first_word.group()] if first_word else []
         if not words:
             continue
         codes = _codes(words, table, classify)
@@ -138,15 +148,17 @@ def score_sentences(sentences: list[Sentence], lang: str | None, variants: set[s
                 feats.append("orphan")
         if english:
             feats += _english_features(s, words, codes, in_quote)
-        share = _unknown_share(codes)
+        share = _unknown_share(codes) if UNKNOWN in codes else 0.0
         if share >= UNKNOWN_SHARE:
             feats.append("unknown_words")
         if variants and any(v in s.text for v in variants):
             feats.append("name_variant")
         s.features = feats
+        if not feats:
+            s.score = 0       # what the sum below gives for no features
+            continue
         # the unknown-word weight grows with the share of unknown words, up to its cap
-        total = sum(w[f] if f != "unknown_words" else min(w[f], 1.2 * share)
-                    for f in feats) if feats else 0
+        total = sum(w[f] if f != "unknown_words" else min(w[f], 1.2 * share) for f in feats)
         s.score = round(min(1.0, total), 3)
 
 
@@ -269,7 +281,8 @@ def name_variants(text: str, lang: str | None) -> dict[str, str]:
     suffixes = cfg["related_suffixes"]
     parent = {n: n for n in names}
     # a spelling this common in wordfreq is a word of its own: two of them are two names
-    common = {n: freq is not None and freq.get(n.lower(), 0.0) >= rare for n in names}
+    def common(n: str) -> bool:
+        return freq is not None and freq.get(n.lower(), 0.0) >= rare
 
     def root(n: str) -> str:
         while parent[n] != n:
@@ -282,7 +295,7 @@ def name_variants(text: str, lang: str | None) -> dict[str, str]:
     for group in by_prefix.values():
         for i, a in enumerate(group):
             for b in group[i + 1:]:
-                if not (common[a] and common[b]) and _same_name(a, b, suffixes):
+                if _same_name(a, b, suffixes) and not (common(a) and common(b)):
                     parent[root(a)] = root(b)
     clusters: dict[str, list[str]] = {}
     for n in names:
@@ -389,6 +402,8 @@ def drop_sentences(doc: Document, sentences: list[Sentence]) -> None:
 def _inside_quotes(text: str, sents: list[Sentence]) -> list[bool]:
     """For each sentence: does it start inside an open quotation? (Quote marks are counted
     between one sentence start and the next, so each character is counted once.)"""
+    if "“" not in text and '"' not in text:
+        return [False] * len(sents)     # no opening mark at all
     out = []
     opened = straight = counted_to = 0
     for s in sents:
