@@ -293,24 +293,14 @@ def find_capital_pronoun(text: str, info: ParaInfo) -> list[Change]:
     return changes
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=256)
 def _mid_sentence_pronouns(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, word) of each listed capitalised word in mid-sentence position. Cached
     per paragraph text: house_style reads every paragraph of an English document, then the
     rule reads the same text again (unchanged in almost every paragraph)."""
     words, _ = _pronouns()
-    return tuple((m.start(), m.end(), m.group()) for m in _listed_pronoun().finditer(text)
-                 if m.group() in words and _pronoun_context_ok(text, m.start() - 1))
-
-
-@lru_cache(maxsize=None)
-def _listed_pronoun() -> re.Pattern:
-    """_PRONOUN for words that start like a listed one; the match is the word alone (its
-    space is just before it). The scan stops at those capitals, which are far rarer than
-    the spaces _PRONOUN starts from."""
-    words, _ = _pronouns()
-    firsts = "".join(sorted({w[0] for w in words if re.fullmatch(f"[{UP}]", w[0])}))
-    return re.compile(rf"[{firsts}](?<= [{firsts}])[a-z]{{1,4}}(?=(?:[’'][a-z]{{1,2}})? [{LOW}])")
+    return tuple((m.start(1), m.end(1), m.group(1)) for m in _PRONOUN.finditer(text)
+                 if m.group(1) in words and _pronoun_context_ok(text, m.start()))
 
 
 def _pronoun_context_ok(text: str, at: int) -> bool:

@@ -416,7 +416,8 @@ def _inside_quotes(text: str, sents: list[Sentence]) -> list[bool]:
 
 # artifacts.apply asks this of every paragraph before its repairs and score_document after
 # them; most paragraphs are not changed in between, so the second answer comes from here
-is_code = lru_cache(maxsize=1024)(looks_like_code)
+# (bounded: a document with more paragraphs than this only asks twice)
+is_code = lru_cache(maxsize=256)(looks_like_code)
 
 
 # ---- pattern data ----------------------------------------------------------------------

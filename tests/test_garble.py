@@ -303,7 +303,8 @@ def test_sentence_split_examples_agree_with_the_plain_code():
     for text in ["He moved to the U.S. The move was hard.", "Wait… what? yes! No.",
                  "“Why now?” he asked. the end.", "  leading space. Then more.  ",
                  "One.\u00a0Two.\u3000Three", "Dr. Ali met J. Smith. ok", "", "   ", "..."]:
-        assert [vars(s) for s in garble.split_sentences(text)] == [vars(s) for s in plain_split(text)]
+        fast = garble.split_sentences(text)
+        assert [vars(s) for s in fast] == [vars(s) for s in plain_split(text)]
 
 
 @settings(max_examples=400, deadline=None)
@@ -339,7 +340,8 @@ def test_sentence_scores_agree_with_the_plain_code(paragraphs, lang, tiny_tables
 def test_word_codes_positive_and_negative():
     # the same word counts each time it occurs; a capitalised or short word is no candidate
     table, classify = garble._word_codes("de")
-    codes = garble._codes(["die", "govrnmnet", "govrnmnet", "Die", "zu", "x2", "und"], table, classify)
+    words = ["die", "govrnmnet", "govrnmnet", "Die", "zu", "x2", "und"]
+    codes = garble._codes(words, table, classify)
     assert codes == "kuu...k"
     assert garble._unknown_share("kuuk") == 0.5
     assert garble._unknown_share("kuk") == 0.0     # too few candidates
@@ -348,7 +350,8 @@ def test_word_codes_positive_and_negative():
     table, classify = garble._word_codes("en")
     assert garble._codes(["Its", "of", "money"], table, classify) == ".D.bk-"
     assert garble._PAIR_CODES.search(garble._codes(["its", "of", "the"], table, classify)[1::2])
-    assert not garble._PAIR_CODES.search(garble._codes(["of", "the", "money"], table, classify)[1::2])
+    clean = garble._codes(["of", "the", "money"], table, classify)
+    assert not garble._PAIR_CODES.search(clean[1::2])
     # no word list: nothing is a candidate
     assert garble._codes(["the", "govrnmnet"], *garble._word_codes(None)) == ".."
 
@@ -383,3 +386,35 @@ def test_last_token_is_the_last_token_of_the_text_before(text, end):
     end = min(end, len(text))
     before = text[:end]
     assert garble._last_token(text, end) == (before.split()[-1] if before.split() else "")
+
+
+def test_codes_when_the_table_loses_words_meanwhile():
+    # another thread may empty a table between filling it and reading it back
+    class Forgetful(dict):
+        def __setitem__(self, key, value):
+            pass
+    _, classify = garble._word_codes("en")
+    words = ["the", "govrnmnet", "of", "Its"]
+    assert garble._codes(words, Forgetful(), classify) == "".join(map(classify, words))
+
+
+def test_scores_are_the_same_when_threads_share_small_tables(monkeypatch):
+    import threading
+    monkeypatch.setattr(garble, "MAX_TABLE_WORDS", 5)
+    texts = [" ".join(GARBLED), " ".join(CLEAN), "Its of the govrnmnet. the bugdet of the."] * 3
+
+    def scores():
+        out = []
+        for text in texts:
+            sents = garble.split_sentences(text)
+            garble.score_sentences(sents, "en", set(), garble._inside_quotes(text, sents))
+            out.append([(s.score, s.features) for s in sents])
+        return out
+    expected = scores()
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(scores())) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [expected] * 4
