@@ -33,7 +33,7 @@ from typing import Callable
 
 from cleaners import garble
 from cleaners.document import Document
-from cleaners.textedit import Change, apply_changes, looks_like_code
+from cleaners.textedit import Change, apply_changes
 from cleaners.wordlists import doc_language, guess_language, load_toml
 
 STAGE = "artifacts"
@@ -61,6 +61,8 @@ class Rule:
     english_only: bool = False
     # word rules: in an English article, a paragraph quoted in another language is skipped
     word_level: bool = False
+    # the rule can only change text where _PUNCT_TRIGGER matches (see there)
+    punct_triggered: bool = False
 
 
 # ---- repeated_punct --------------------------------------------------------------------
@@ -128,8 +130,10 @@ _ALL_CAPS = re.compile(rf"[{UP}]{{2}}")
 _GLUE_BEFORE = re.compile(rf"(?:[{LOW}0-9][{LOW}0-9]|[%)])$")   # what must precede the mark
 
 
-# a comma glued to the next word: "said,the" (letters both sides; never "1,000" or "a,b,c")
-_COMMA_GLUED = re.compile(rf"(?<=[{LOW}]{{2}}),(?=[{LOW}]{{2}})")
+# a comma glued to the next word: "said,the" (letters both sides; never "1,000" or "a,b,c");
+# the comma comes first and the letters before it are a lookbehind: a pattern that starts
+# with a lookbehind is tried at every position and costs ~4x more
+_COMMA_GLUED = re.compile(rf",(?<=[{LOW}]{{2}},)(?=[{LOW}]{{2}})")
 
 
 def find_missing_space(text: str, info: ParaInfo) -> list[Change]:
@@ -200,6 +204,7 @@ _STRAY_CURLY = re.compile(r"(?<=”)[ \u00a0]*”(?=\s|$|[.,;:])")
 _STRAY_STRAIGHT = re.compile(r"(?<=[.,!?]\")[ \u00a0]+\"(?=\s|$)")
 _DANGLING_OPEN = re.compile(r"(?:[ \u00a0]+|(?<=[.,;:!?”]))[“‘„«]+[ \u00a0]*$")
 _DANGLING_STRAIGHT = re.compile(r"[ \u00a0]+\"[ \u00a0]*$")
+_QUOTE_MARK = re.compile(r"[“‘„«\"]")
 
 
 def find_stray_quote(text: str, info: ParaInfo) -> list[Change]:
@@ -214,7 +219,7 @@ def find_stray_quote(text: str, info: ParaInfo) -> list[Change]:
 
 def find_dangling_open_quote(text: str, info: ParaInfo) -> list[Change]:
     tail_at = max(0, len(text.rstrip(" \u00a0")) - 12)   # the pattern only looks at the end
-    if not any(q in text[tail_at:] for q in "“‘„«\""):
+    if not _QUOTE_MARK.search(text, tail_at):
         return []
     m = _DANGLING_OPEN.search(text, tail_at)
     if m is None and text.count('"') % 2:
@@ -279,15 +284,23 @@ _LOWER_END = re.compile(rf"[{LOW}]$")
 def find_capital_pronoun(text: str, info: ParaInfo) -> list[Change]:
     if info.kind == "h":
         return []  # headlines may be in title case
-    words, reverent = _pronouns()
+    _, reverent = _pronouns()
     changes = []
-    for m in _PRONOUN.finditer(text):
-        word = m.group(1)
-        if word not in words or word in info.house_style or (word in reverent and _reverent(text)):
+    for start, end, word in _mid_sentence_pronouns(text):
+        if word in info.house_style or (word in reverent and _reverent(text)):
             continue  # "the Lord and His mercy"
-        if _pronoun_context_ok(text, m.start()):
-            changes.append(Change(m.start(1), m.end(1), word.lower(), "capital_pronoun"))
+        changes.append(Change(start, end, word.lower(), "capital_pronoun"))
     return changes
+
+
+@lru_cache(maxsize=256)
+def _mid_sentence_pronouns(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, word) of each listed capitalised word in mid-sentence position. Cached
+    per paragraph text: house_style reads every paragraph of an English document, then the
+    rule reads the same text again (unchanged in almost every paragraph)."""
+    words, _ = _pronouns()
+    return tuple((m.start(1), m.end(1), m.group(1)) for m in _PRONOUN.finditer(text)
+                 if m.group(1) in words and _pronoun_context_ok(text, m.start()))
 
 
 def _pronoun_context_ok(text: str, at: int) -> bool:
@@ -308,13 +321,10 @@ def _pronoun_context_ok(text: str, at: int) -> bool:
 
 def house_style(paragraphs: list[str]) -> frozenset[str]:
     """Listed capitalised words found in mid-sentence position at least HOUSE_STYLE_MIN times."""
-    words, _ = _pronouns()
     counts: dict[str, int] = {}
     for text in paragraphs:
-        for m in _PRONOUN.finditer(text):
-            w = m.group(1)
-            if w in words and _pronoun_context_ok(text, m.start()):
-                counts[w] = counts.get(w, 0) + 1
+        for _, _, w in _mid_sentence_pronouns(text):
+            counts[w] = counts.get(w, 0) + 1
     return frozenset(w for w, n in counts.items() if n >= HOUSE_STYLE_MIN)
 
 
@@ -335,11 +345,12 @@ def _token_before_raw(text: str) -> str:
 _ENUMERATOR = re.compile(r"(?:^|\s)\(?[0-9a-zA-Z]{1,2}\)")   # "1)" "a)" "(ii)" list markers
 _SMILEY = re.compile(r"[:;]-?[()\[\]]")
 _PAIRS = (("(", ")"), ("[", "]"))
+_BRACKET = re.compile(r"[()\[\]]")
 
 
 def bracket_problem(text: str) -> str | None:
     """A note when round or square brackets do not pair up (counted, list markers aside)."""
-    if not any(c in text for c in "()[]"):
+    if not _BRACKET.search(text):
         return None
     cleaned = _SMILEY.sub("", _ENUMERATOR.sub(" ", text))
     for opener, closer in _PAIRS:
@@ -350,11 +361,24 @@ def bracket_problem(text: str) -> str | None:
 
 
 # ---- the stage -------------------------------------------------------------------------
+# One scan that finds every place where one of the punctuation rules could fire: where it
+# finds nothing (almost every paragraph), those rules are skipped. Each branch is a
+# necessary condition of one rule's pattern(s) above; every branch starts with the mark it
+# consumes (the class in front, checked again by the branch's lookbehind), so the scan only
+# stops at punctuation marks.
+_PUNCT_TRIGGER = re.compile(
+    r"[.,;:!?”\"](?:"
+    r"(?<=[.,;])[ \u00a0]*[.,;]"                                    # repeated_punct
+    rf"|(?<=[{LOW}]{{2}},)(?=[{LOW}]{{2}})"                          # missing_space: "said,the"
+    rf"|(?<=[.!?])[”’)]?(?=[“‘]?(?:[{UP}][{LOW}]|[AI] |[{UP}]{{2,}}\b))"  # ... "years.The"
+    r"|(?<=[ \u00a0][,.;:!?])"                                      # space_before_punct
+    r"|(?<=”)[ \u00a0]*”|(?<=\")[ \u00a0]+\")")                      # stray_quote
+
 RULES: list[Rule] = [
-    Rule("repeated_punct", find_repeated_punct),
-    Rule("missing_space", find_missing_space),
-    Rule("space_before_punct", find_space_before_punct),
-    Rule("stray_quote", find_stray_quote),
+    Rule("repeated_punct", find_repeated_punct, punct_triggered=True),
+    Rule("missing_space", find_missing_space, punct_triggered=True),
+    Rule("space_before_punct", find_space_before_punct, punct_triggered=True),
+    Rule("stray_quote", find_stray_quote, punct_triggered=True),
     Rule("dangling_open_quote", find_dangling_open_quote),
     Rule("repeated_word", find_repeated_word, word_level=True),   # per language inside
     Rule("capital_pronoun", find_capital_pronoun, english_only=True, word_level=True),
@@ -369,10 +393,13 @@ def apply(doc: Document, ctx) -> None:
     lang = doc_language(doc.lang, doc.text)
     english = lang == "en"
     style = house_style([p.text for p in doc.paragraphs]) if english else frozenset()
+    infos: dict[str, ParaInfo] = {}   # one per paragraph kind
     for i, para in enumerate(doc.paragraphs):
-        if para.kind == "pre" or looks_like_code(para.text):
+        if para.kind == "pre" or garble.is_code(para.text):
             continue  # code and preformatted text are never touched
-        repair_paragraph(doc, i, ParaInfo(para.kind, english, lang, style), disabled)
+        info = infos.get(para.kind) or infos.setdefault(
+            para.kind, ParaInfo(para.kind, english, lang, style))
+        repair_paragraph(doc, i, info, disabled)
         if "unbalanced_bracket" not in disabled:
             problem = bracket_problem(para.text)
             if problem:
@@ -385,14 +412,18 @@ def repair_paragraph(doc: Document, i: int, info: ParaInfo, disabled: set[str]) 
     """Run the rules until the paragraph stops changing; returns the number of edits."""
     total = 0
     own_english: bool | None = None   # decided only when an English-only rule has a change
+    rules = [r for r in RULES if r.name not in disabled and (info.english or not r.english_only)]
     for _ in range(MAX_PASSES):
         done = 0
-        for rule in RULES:
-            if rule.name in disabled or (rule.english_only and not info.english):
-                continue
+        triggered = _PUNCT_TRIGGER.search(doc.paragraphs[i].text) is not None
+        for rule in rules:
+            if rule.punct_triggered and not triggered and not done:
+                continue  # nothing in the text (unchanged so far this pass) it could fire on
             text = doc.paragraphs[i].text
             changes = rule.find(text, info)
-            if changes and rule.word_level and info.english:
+            if not changes:
+                continue
+            if rule.word_level and info.english:
                 if own_english is None:
                     own_english = paragraph_is_english(text)
                 if not own_english:

@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Callable
 
 from cleaners.document import FLAG, Document
 from cleaners.textedit import Change, apply_changes, looks_like_code
@@ -34,9 +35,14 @@ MIN_LOWER_WORDS = 4        # the unknown-word share needs at least this many low
 UNKNOWN_SHARE = 0.25       # ... and counts from this share up
 FRAGMENT_MAX_WORDS = 8     # "verbless" is only judged on short sentences (long ones are noisy)
 
-_BOUNDARY = re.compile(r"([.!?…]+)[”’\"')\]]*(?=\s+\S)")
+# a run of end marks and closing quotes/brackets; the lookahead captures the first character
+# of what follows (its position is where the next sentence starts)
+_BOUNDARY = re.compile(r"([.!?…]+)[”’\"')\]]*(?=\s+(\S))")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-_NAME = re.compile(r"\b[A-Z][a-z]{3,}(?:[-][A-Z][a-z]+)*\b")
+# a capitalised word of 4+ letters (hyphenated ones too); the capital is matched first and
+# the word boundary before it checked by a lookbehind: a pattern that starts with \b is
+# tried at every position and costs ~2x more
+_NAME = re.compile(r"[A-Z](?<!\w[A-Z])[a-z]{3,}(?:[-][A-Z][a-z]+)*\b")
 _OPEN_QUOTES = "“‘\"«„"
 _TITLES = frozenset(["mr", "mrs", "ms", "dr", "prof", "st", "gen", "gov", "sen", "rep", "lt",
                      "col", "sgt", "capt", "rev", "hon", "no", "fig", "jan", "feb", "mar", "apr",
@@ -62,60 +68,95 @@ def split_sentences(text: str, para: int = 0) -> list[Sentence]:
     out: list[Sentence] = []
     start = 0
     ellipsis = False
-    for m in _BOUNDARY.finditer(text):
-        if not _is_sentence_end(text, m):
-            continue
+    # a text without any end mark is one sentence (a substring test is far cheaper than the
+    # pattern's scan, which matters for a huge unpunctuated line)
+    marked = "." in text or "!" in text or "?" in text or "…" in text
+    for m in _BOUNDARY.finditer(text) if marked else ():
+        mark, nxt = m.groups()
+        if mark == ".":
+            if not _period_ends_sentence(text, m.start(), nxt):
+                continue
+        elif nxt.islower():
+            continue  # "“Why now?” he asked", "Yahoo! reported": the sentence goes on
         end = m.end()
         out.append(Sentence(para, start, end, text[start:end], len(out), ellipsis))
-        ellipsis = m.group(1) in ("…", "...") or m.group(1).startswith("..")
-        start = end
-        while start < len(text) and text[start].isspace():
-            start += 1
-    if start < len(text) and text[start:].strip():
+        ellipsis = mark in ("…", "...") or mark.startswith("..")
+        start = m.start(2)
+    if _SPACES.match(text, start).end() < len(text):     # something but spaces is left
         out.append(Sentence(para, start, len(text), text[start:], len(out), ellipsis))
     return out
 
 
-def _is_sentence_end(text: str, m: re.Match) -> bool:
-    if m.group(1) != ".":
-        # "“Why now?” he asked", "Yahoo! reported": a lowercase word goes on the sentence
-        return not text[m.end():].lstrip()[:1].islower()
-    token = text[:m.start()].rsplit(None, 1)[-1] if text[:m.start()].strip() else ""
-    token = token.lstrip(_OPEN_QUOTES + "([").lower()
-    nxt = text[m.end():].lstrip()[:1]
+_SPACES = re.compile(r"\s*")     # \s is exactly str.isspace()
+
+
+def _period_ends_sentence(text: str, at: int, nxt: str) -> bool:
+    """Does the period at `at`, followed (after spaces) by the character `nxt`, end a
+    sentence? (The text is read around `at` only: splitting stays linear in its length.)"""
+    token = _last_token(text, at).lstrip(_OPEN_QUOTES + "([").lower()
     if len(token) == 1 and token.isalpha():
         return False                        # an initial: "J. Smith", "Nagorno-Karabakh, N."
     if token in _abbreviations() or "." in token:
         # "U.S. officials" goes on; "in the U.S. The" ends, unless it is a title ("Dr. Ali")
-        return bool(nxt) and nxt.isupper() and token not in _TITLES and "." in token
+        return nxt.isupper() and token not in _TITLES and "." in token
     return True
+
+
+def _last_token(text: str, end: int) -> str:
+    """The last whitespace-separated token of text[:end] ("" if none), found by walking back
+    from `end` instead of splitting the whole text before it."""
+    # common case: the token ends at `end` and a plain space precedes it; every whitespace
+    # character but the plain space is unprintable, so a printable piece holds none
+    token = text[text.rfind(" ", 0, end) + 1:end]
+    if token and token.isprintable():
+        return token
+    stop = end
+    while stop > 0 and text[stop - 1].isspace():
+        stop -= 1
+    begin = stop
+    while begin > 0 and not text[begin - 1].isspace():
+        begin -= 1
+    return text[begin:stop]
 
 
 # ---- features --------------------------------------------------------------------------
 def score_sentences(sentences: list[Sentence], lang: str | None, variants: set[str],
                     quoted: list[bool]) -> None:
     w = _weights()
-    vocab = vocabulary(lang) if lang else None
+    table, classify = _word_codes(lang)
+    english = lang == "en"
+    # without English features or a word list, the words of a first sentence do not matter
+    # beyond its having one (a huge unpunctuated line need not be split into words)
+    all_words = english or bool(vocabulary(lang) if lang else None)
     for s, in_quote in zip(sentences, quoted):
-        words = _WORD.findall(s.text)
+        if all_words or s.index > 0:
+            words = _WORD.findall(s.text)
+        else:
+            first_word = _WORD.search(s.text)
+            words = [first_word.group()] if first_word else []
         if not words:
             continue
+        codes = _codes(words, table, classify)
         feats: list[str] = []
-        first = s.text.lstrip(_OPEN_QUOTES + "([ ")[:1]
-        lower_start = (s.index > 0 and not s.after_ellipsis and first.isalpha() and first.islower()
-                       and words[0].islower())
-        if lower_start:
-            feats.append("lower_start")
-        if s.index > 0 and _is_orphan(s.text, words, lower_start, in_quote):
-            feats.append("orphan")
-        if lang == "en":
-            feats += _english_features(s, words, in_quote)
-        share = _unknown_share(words, vocab) if vocab is not None else 0.0
+        if s.index > 0:
+            first = s.text.lstrip(_OPEN_QUOTES + "([ ")[:1]
+            lower_start = (not s.after_ellipsis and first.isalpha() and first.islower()
+                           and words[0].islower())
+            if lower_start:
+                feats.append("lower_start")
+            if (lower_start or in_quote) and _is_orphan(s.text, words, lower_start, in_quote):
+                feats.append("orphan")
+        if english:
+            feats += _english_features(s, words, codes, in_quote)
+        share = _unknown_share(codes) if UNKNOWN in codes else 0.0
         if share >= UNKNOWN_SHARE:
             feats.append("unknown_words")
         if variants and any(v in s.text for v in variants):
             feats.append("name_variant")
         s.features = feats
+        if not feats:
+            s.score = 0       # what the sum below gives for no features
+            continue
         # the unknown-word weight grows with the share of unknown words, up to its cap
         total = sum(w[f] if f != "unknown_words" else min(w[f], 1.2 * share) for f in feats)
         s.score = round(min(1.0, total), 3)
@@ -127,7 +168,8 @@ _QUOTE_CLOSE = re.compile(r"[”\"]")
 def _is_orphan(text: str, words: list[str], lower_start: bool, in_quote: bool) -> bool:
     """One or two words left after a sentence end: "… the mandate. place,” Peskov said." (only
     the part before a closing quote counts). A short quote of its own ("“No,” he said.")
-    opens its quote in the same sentence, so it is not an orphan."""
+    opens its quote in the same sentence, so it is not an orphan. (Only asked when the
+    sentence starts in lowercase or inside a quote: otherwise it is never an orphan.)"""
     m = _QUOTE_CLOSE.search(text)
     head = text[:m.start()] if m else text
     head_words = _WORD.findall(head) if m else words
@@ -136,18 +178,77 @@ def _is_orphan(text: str, words: list[str], lower_start: bool, in_quote: bool) -
     return lower_start or (in_quote and head.rstrip().endswith(","))
 
 
-def _english_features(s: Sentence, words: list[str], in_quote: bool) -> list[str]:
+# ---- words, classified once per distinct word -------------------------------------------
+# A sentence's words are looked up as one string of codes ("".join over a dict: no Python
+# loop per word), and the features are counts or searches in that string. A word's code is
+# one letter for the unknown-word share (KNOWN, UNKNOWN or OTHER), in English followed by one
+# for the function-word pairs (DET, DET_BAD, BAD or NEITHER). The tables map a word to its
+# code (a pure function of the word and the language), so a table never changes a result;
+# it is emptied when full, which keeps memory bounded.
+MAX_TABLE_WORDS = 100_000
+KNOWN, UNKNOWN, OTHER = "k", "u", "."   # a candidate word wordfreq knows / does not / no candidate
+# a determiner, one that also may not follow a determiner, a word that may not, neither
+DET, DET_BAD, BAD, NEITHER = "d", "D", "b", "-"
+_PAIR_CODES = re.compile("[dD][Db]")    # a determiner followed by a word that cannot follow it
+
+
+def _codes(words: list[str], table: dict[str, str], classify: Callable[[str], str]) -> str:
+    """The codes of `words`, in order, as one string."""
+    try:
+        return "".join(map(table.__getitem__, words))
+    except KeyError:
+        pass
+    if len(table) > MAX_TABLE_WORDS:
+        table.clear()
+    for x in set(words).difference(table):      # classify only the words not seen yet
+        table[x] = classify(x)
+    try:
+        return "".join(map(table.__getitem__, words))
+    except KeyError:    # another thread emptied the table meanwhile
+        return "".join([classify(x) for x in words])
+
+
+@lru_cache(maxsize=None)
+def _word_codes(lang: str | None) -> tuple[dict[str, str], Callable[[str], str]]:
+    """The code table of `lang` and the function that classifies a word not in it yet."""
+    vocab = vocabulary(lang) if lang else None   # without a list, no word is a candidate
+    en = _english() if lang == "en" else None
+
+    def classify(x: str) -> str:
+        if vocab and len(x) >= 3 and x.islower() and x.isalpha():
+            code = KNOWN if x in vocab else UNKNOWN
+        else:
+            code = OTHER
+        if en is None:
+            return code
+        lower = x.lower()
+        det, bad = lower in en["determiners"], lower in en["not_after_determiner"]
+        return code + ((DET_BAD if bad else DET) if det else (BAD if bad else NEITHER))
+    return {}, classify
+
+
+def _unknown_share(codes: str) -> float:
+    """The share of lowercase words (3+ letters) wordfreq does not know; 0 with fewer than
+    MIN_LOWER_WORDS such words."""
+    unknown = codes.count(UNKNOWN)
+    if not unknown:
+        return 0.0
+    candidates = unknown + codes.count(KNOWN)
+    if candidates < MIN_LOWER_WORDS:
+        return 0.0
+    return unknown / candidates
+
+
+def _english_features(s: Sentence, words: list[str], codes: str, in_quote: bool) -> list[str]:
     en = _english()
-    lower = [x.lower() for x in words]
     feats = []
     ends_sentence = s.text.rstrip("”’\"') ").endswith((".", "!", "?"))
     if (ends_sentence and len(words) <= FRAGMENT_MAX_WORDS and s.index > 0
-            and not _has_verb(lower, en)):
+            and not _has_verb([x.lower() for x in words], en)):
         feats.append("fragment")
-    if ends_sentence and lower[-1] in en["no_end"]:
+    if ends_sentence and words[-1].lower() in en["no_end"]:
         feats.append("function_end")
-    dets, bad_next = en["determiners"], en["not_after_determiner"]
-    if any(a in dets and b in bad_next for a, b in zip(lower, lower[1:])):
+    if _PAIR_CODES.search(codes[1::2]):      # the function-word letters
         feats.append("function_pair")
     if "I" in words and not in_quote and not any(q in s.text for q in "“”\""):
         feats.append("first_person")
@@ -167,15 +268,6 @@ def _has_verb(lower: list[str], en: dict) -> bool:
                and a not in function for a, b in zip(lower, lower[1:]))
 
 
-def _unknown_share(words: list[str], vocab: dict[str, float] | None) -> float:
-    if not vocab:
-        return 0.0
-    lower = [x for x in words if len(x) >= 3 and x.islower() and x.isalpha()]
-    if len(lower) < MIN_LOWER_WORDS:
-        return 0.0
-    return sum(1 for x in lower if x not in vocab) / len(lower)
-
-
 # ---- one name spelled several ways ----------------------------------------------------
 def name_variants(text: str, lang: str | None) -> dict[str, str]:
     """Minority spellings of a name -> the majority spelling ("Lachen" -> "Lachin")."""
@@ -188,6 +280,9 @@ def name_variants(text: str, lang: str | None) -> dict[str, str]:
     rare = cfg["rare_frequency"]
     suffixes = cfg["related_suffixes"]
     parent = {n: n for n in names}
+    # a spelling this common in wordfreq is a word of its own: two of them are two names
+    def common(n: str) -> bool:
+        return freq is not None and freq.get(n.lower(), 0.0) >= rare
 
     def root(n: str) -> str:
         while parent[n] != n:
@@ -200,8 +295,7 @@ def name_variants(text: str, lang: str | None) -> dict[str, str]:
     for group in by_prefix.values():
         for i, a in enumerate(group):
             for b in group[i + 1:]:
-                if _same_name(a, b, suffixes) and (freq is None or min(
-                        freq.get(a.lower(), 0.0), freq.get(b.lower(), 0.0)) < rare):
+                if _same_name(a, b, suffixes) and not (common(a) and common(b)):
                     parent[root(a)] = root(b)
     clusters: dict[str, list[str]] = {}
     for n in names:
@@ -223,7 +317,21 @@ def _same_name(a: str, b: str, suffixes: list[str]) -> bool:
     if long_.startswith(short) and long_[len(short):] in suffixes:
         return False            # Armenia / Armenian: a related word, not a misspelling
     limit = 1 if len(short) < 6 else 2
-    return _distance(a.lower(), b.lower(), limit) <= limit
+    return _distance(*_differing_parts(a.lower(), b.lower()), limit) <= limit
+
+
+def _differing_parts(a: str, b: str) -> tuple[str, str]:
+    """a and b without their common prefix and suffix: the edit distance of the parts is
+    that of the whole words, and the table to fill is much smaller ("Valdoria"/"Valdorra"
+    -> "i"/"r")."""
+    shorter = min(len(a), len(b))
+    head = 0
+    while head < shorter and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < shorter - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return a[head:len(a) - tail], b[head:len(b) - tail]
 
 
 def _distance(a: str, b: str, limit: int) -> int:
@@ -245,7 +353,7 @@ def score_document(doc: Document, cfg, lang: str | None) -> list[Sentence]:
     variants = name_variants(" ".join(p.text for p in doc.paragraphs), lang)
     sentences: list[Sentence] = []
     for i, para in enumerate(doc.paragraphs):
-        if para.kind in ("pre", "h") or looks_like_code(para.text):
+        if para.kind in ("pre", "h") or is_code(para.text):
             continue
         sents = split_sentences(para.text, i)
         score_sentences(sents, lang, set(variants), _inside_quotes(para.text, sents))
@@ -292,14 +400,24 @@ def drop_sentences(doc: Document, sentences: list[Sentence]) -> None:
 
 
 def _inside_quotes(text: str, sents: list[Sentence]) -> list[bool]:
-    """For each sentence: does it start inside an open quotation?"""
+    """For each sentence: does it start inside an open quotation? (Quote marks are counted
+    between one sentence start and the next, so each character is counted once.)"""
+    if "“" not in text and '"' not in text:
+        return [False] * len(sents)     # no opening mark at all
     out = []
+    opened = straight = counted_to = 0
     for s in sents:
-        before = text[:s.start]
-        opened = before.count("“") - before.count("”")
-        straight = before.count('"') % 2
-        out.append(opened > 0 or straight == 1)
+        opened += text.count("“", counted_to, s.start) - text.count("”", counted_to, s.start)
+        straight += text.count('"', counted_to, s.start)
+        counted_to = s.start
+        out.append(opened > 0 or straight % 2 == 1)
     return out
+
+
+# artifacts.apply asks this of every paragraph before its repairs and score_document after
+# them; most paragraphs are not changed in between, so the second answer comes from here
+# (bounded: a document with more paragraphs than this only asks twice)
+is_code = lru_cache(maxsize=256)(looks_like_code)
 
 
 # ---- pattern data ----------------------------------------------------------------------

@@ -4,6 +4,8 @@ Each rule has positive examples (an invented sentence with the artifact) and neg
 (real content that looks like the artifact must survive). Hypothesis checks the stage never
 raises, is idempotent, and that its edit log replays to the cleaned text.
 """
+import re
+
 from hypothesis import given, settings, strategies as st
 
 from cleaners import artifacts
@@ -331,3 +333,67 @@ def test_never_raises_idempotent_and_replayable(paragraphs):
     again = run(once)
     assert [p.text for p in again.paragraphs] == once
     assert [e for e in again.edits if e.action == "replace"] == []
+
+
+# ---- the fast paths agree with the plain code they replace -------------------------------
+
+_PLAIN_COMMA_GLUED = re.compile(rf"(?<=[{artifacts.LOW}]{{2}}),(?=[{artifacts.LOW}]{{2}})")
+
+
+def plain_capital_pronoun(text, info):
+    """The rule as it read before its matches were shared with house_style."""
+    if info.kind == "h":
+        return []
+    words, reverent = artifacts._pronouns()
+    out = []
+    for m in artifacts._PRONOUN.finditer(text):
+        word = m.group(1)
+        if word not in words or word in info.house_style or (word in reverent and
+                                                             artifacts._reverent(text)):
+            continue
+        if artifacts._pronoun_context_ok(text, m.start()):
+            out.append((m.start(1), m.end(1), word.lower()))
+    return out
+
+
+_PRONOUN_PIECES = st.sampled_from(["He", "She", "They", "His", "It", "The", "Him", "I", "Bob",
+                                   "said", "and", "the", "God", " ", " ", ",", ";", ".", "“",
+                                   "’s", "'d", "x,y", "ab,cd", "ä", "é,", "1,000"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PRONOUN_PIECES, max_size=30).map("".join), st.sampled_from(["p", "h"]),
+       st.sampled_from([frozenset(), frozenset(["He"])]))
+def test_glued_comma_and_capital_pronoun_agree_with_the_plain_code(text, kind, style):
+    assert ([m.span() for m in artifacts._COMMA_GLUED.finditer(text)]
+            == [m.span() for m in _PLAIN_COMMA_GLUED.finditer(text)])
+    info = artifacts.ParaInfo(kind, True, "en", style)
+    fast = [(c.start, c.end, c.new) for c in artifacts.find_capital_pronoun(text, info)]
+    assert fast == plain_capital_pronoun(text, info)
+
+
+def test_glued_comma_positive_and_negative():
+    assert [m.start() for m in artifacts._COMMA_GLUED.finditer("he said,the end")] == [7]
+    assert not list(artifacts._COMMA_GLUED.finditer("1,000 and a,b and said, the"))
+
+
+_PUNCT_PIECES = st.sampled_from(["the", "The", "He", "years", "said", "U.S.", "3.5", "IBM", "A",
+                                 "I", " ", " ", "\u00a0", ".", ",", ";", ":", "!", "?", "…",
+                                 "”", "“", "‘", "’", '"', ")", "(", "é", "ß", "É", "1,000"])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_PUNCT_PIECES, max_size=30).map("".join), st.booleans())
+def test_punctuation_rules_never_fire_where_their_trigger_is_absent(text, english):
+    info = artifacts.ParaInfo("p", english, "en" if english else "fr")
+    if artifacts._PUNCT_TRIGGER.search(text) is None:
+        for rule in artifacts.RULES:
+            if rule.punct_triggered:
+                assert rule.find(text, info) == [], rule.name
+
+
+def test_punctuation_trigger_positive_and_negative():
+    for text in ["It rained. . Then", "said,the", "many years.The", "word , next", "word ;",
+                 "people.” ” Such", 'he said." "No']:
+        assert artifacts._PUNCT_TRIGGER.search(text), text
+    assert not artifacts._PUNCT_TRIGGER.search("A plain sentence, with a comma. And more; done!")
