@@ -18,7 +18,7 @@ any rule here (ftfy's mojibake patterns all need some other character; see tests
 skipped without calling ftfy. A paragraph that also has accented letters or Latin-1/cp1252 signs
 (`_LATIN_EXTRA`: "José", "Zoë", "€") is skipped too when ftfy's own mojibake test finds nothing:
 no other ftfy fixer and no rule of ours touches those characters (see tests), and the test is run
-only in short windows around the non-ASCII characters, where any of its matches must lie.
+only in short windows around the other non-ASCII characters, where any of its matches must lie.
 """
 from __future__ import annotations
 
@@ -50,10 +50,14 @@ _LATIN_EXTRA = ("\u00a1-\u00ac\u00ae-\u0131\u0134-\u0148\u014a-\u017f"
                 "\u0192\u02c6\u02dc\u201a\u201e\u2020\u2021\u2030\u2039\u203a\u20ac\u2122\ufffd")
 _NEEDS_MORE_THAN_MOJIBAKE_TEST = re.compile(
     r"[^\t\x20-\x25\x27-\x7e" + _TYPOGRAPHIC + _LATIN_EXTRA + "]")
-_NON_ASCII = re.compile(r"[^\x00-\x7f]")
-# Every match of ftfy's mojibake test (BADNESS_RE) holds a non-ASCII character and is at most
-# this long (see tests), so it lies within this many characters either side of one.
+# Every match of ftfy's mojibake test (BADNESS_RE) holds a character that is neither ASCII nor
+# one of `_TYPOGRAPHIC` (a `_NEEDS_WORK` character), and is at most this long plus one (see
+# tests): it lies within this many characters either side of such a character.
 _BADNESS_REACH = 6
+# ... and holds one of the few characters that are mojibake on their own or next to ASCII
+# ("Ã ", "Â£", "œ.", C1 controls), or two non-ASCII characters in a row ("Ã©", "é“x"): text
+# with neither is not mojibake to ftfy (see tests), which the common accented name is.
+_MOJIBAKE_SIGN = re.compile(r"[\x80-\x9f\u0152\u0153\u00c3\u00c2]|[^\x00-\x7f]{2}")
 
 # ftfy steps -> our rule names. Encoding steps (encode/transcode/decode) are one "mojibake" fix.
 _FTFY_RULES = {
@@ -145,10 +149,13 @@ def _plain_marks_only(text: str) -> bool:
 
 
 def may_be_mojibake(text: str) -> bool:
-    """ftfy.badness.is_bad(text), searched only in windows around the non-ASCII characters
-    (a few short searches instead of one over the whole paragraph: ~5x cheaper)."""
+    """ftfy.badness.is_bad(text), searched only in windows around the characters that are
+    neither ASCII nor typographic marks (a few short searches instead of one over the whole
+    paragraph: ~5x cheaper)."""
+    if not _MOJIBAKE_SIGN.search(text):
+        return False
     start = end = -1
-    for m in _NON_ASCII.finditer(text):
+    for m in _NEEDS_WORK.finditer(text):
         at = m.start()
         if at - _BADNESS_REACH > end:  # the next window does not touch the current one
             if end >= 0 and BADNESS_RE.search(text, start, end):

@@ -128,17 +128,20 @@ def test_wider_fast_path_is_exact(text):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(_PLAIN_CHARS[:40] + ["Ã", "Â", "â€", "©", "œ", "é", "É", "°",
+@given(st.lists(st.sampled_from(_PLAIN_CHARS[:40] + list(unicode_fix._TYPOGRAPHIC) +
+                                ["Ã", "Â", "â€", "©", "œ", "é", "É", "°",
                                                        "¢", "¤", "·", "\u00a0", "\n", "\x85"]),
                 max_size=50).map("".join))
 def test_windowed_mojibake_test_equals_ftfys_on_mojibake_like_text(text):
     assert unicode_fix.may_be_mojibake(text) == is_bad(text)
 
 
-def test_ftfys_mojibake_test_matches_only_near_a_non_ascii_character():
-    """may_be_mojibake relies on this: every match of BADNESS_RE holds a non-ASCII character
-    and is at most _BADNESS_REACH + 1 long, and the pattern only looks at the characters it
-    matches (no lookaround, no word boundary; "^" only at the true start)."""
+def test_ftfys_mojibake_test_matches_only_near_a_character_that_needs_work():
+    """may_be_mojibake relies on this: every match of BADNESS_RE holds a character that is
+    neither ASCII nor in _TYPOGRAPHIC and is at most _BADNESS_REACH + 1 long, and the pattern
+    only looks at the characters it matches (no lookaround, no word boundary; "^" only at the
+    true start)."""
+    plain = [chr(c) for c in range(128)] + list(unicode_fix._TYPOGRAPHIC)
     tree = re_parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
     assert tree.getwidth()[1] <= unicode_fix._BADNESS_REACH + 1
     assert not BADNESS_RE.flags & (re.MULTILINE | re.DOTALL)
@@ -148,11 +151,43 @@ def test_ftfys_mojibake_test_matches_only_near_a_non_ascii_character():
         items = [item for item in branch.data if str(item[0]) != "AT"]
         assert all(str(arg) == "AT_BEGINNING" for op, arg in branch.data if str(op) == "AT")
         assert all(str(op) in ("LITERAL", "IN", "ANY", "MAX_REPEAT") for op, _ in items)
-        # some item that must match accepts no ASCII character
-        assert any(str(op) != "MAX_REPEAT" and not any(_item_accepts(op, arg, chr(c))
-                                                        for c in range(128))
+        # some item that must match accepts no ASCII character and no typographic mark
+        assert any(str(op) != "MAX_REPEAT" and not any(_item_accepts(op, arg, ch) for ch in plain)
                    for op, arg in items), branch.data
     assert BADNESS_RE.search("xÃ ", 1) is None and BADNESS_RE.search("Ã ")
+
+
+def test_ftfys_mojibake_needs_a_lone_sign_or_two_non_ascii_characters_in_a_row():
+    """may_be_mojibake's first test: every match of BADNESS_RE holds a character of
+    _MOJIBAKE_SIGN's first class, or two non-ASCII characters in a row."""
+    signs = {chr(c) for c in range(0x80, 0xa0)} | set("\u0152\u0153\u00c3\u00c2")
+    assert all(unicode_fix._MOJIBAKE_SIGN.fullmatch(ch) for ch in signs)
+    tree = re_parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+    [(_, (_, branches))] = tree.data
+    for branch in branches:
+        items = [item for item in branch.data if str(item[0]) != "AT"]
+        mandatory = [str(op) != "MAX_REPEAT" for op, _ in items]
+        only_signs = any(must and _explicit_chars(op, arg) <= signs
+                         for must, (op, arg) in zip(mandatory, items))
+        no_ascii = [must and not any(_item_accepts(op, arg, chr(c)) for c in range(128))
+                    for must, (op, arg) in zip(mandatory, items)]
+        pair = any(a and b for a, b in zip(no_ascii, no_ascii[1:]))
+        assert only_signs or pair, branch.data
+    for text, sign in [("José said", False), ("“Zoë” left", True), ("Ã ", True), ("cœ.", True),
+                       ("naïve, déjà vu", False), ("x\u0085y", True)]:
+        assert bool(unicode_fix._MOJIBAKE_SIGN.search(text)) == sign, text
+
+
+def _explicit_chars(op, arg):
+    """The characters an item accepts when it lists them; a large set where it does not."""
+    if str(op) == "LITERAL":
+        return {chr(arg)}
+    if str(op) == "IN" and all(str(kind) in ("LITERAL", "RANGE") for kind, _ in arg):
+        out = set()
+        for kind, value in arg:
+            out |= {chr(value)} if str(kind) == "LITERAL" else set(map(chr, range(value[0], value[1] + 1)))
+        return out
+    return {chr(c) for c in range(0x20, 0x7f)}  # stands for "many": never within the signs
 
 
 def _item_accepts(op, arg, ch):
