@@ -22,13 +22,13 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import compress, count, repeat
+from itertools import compress, count, filterfalse, repeat
 from pathlib import Path
 from typing import Any
 
 from cleaners.config import QualityConfig
 from cleaners.document import REMOVE, REPLACE, TO_METADATA, Document, Reject
-from cleaners.language import norm_word, script_counts, stopwords
+from cleaners.language import WORD_EDGES, script_counts, stopwords
 
 STAGE = "quality"
 PATTERNS_FILE = Path(__file__).parent / "patterns" / "quality.toml"
@@ -118,12 +118,16 @@ def symbol_ratio(text: str, n_words: int, symbols: tuple[str, ...]) -> float | N
 
 def terminal_share(lines: list[str], pat: Patterns, by_chars: bool = False) -> float | None:
     """Share of lines (or of their characters) ending in terminal punctuation."""
-    weight = len if by_chars else (lambda _: 1)
-    total = sum(weight(ln) for ln in lines)
+    weights = list(map(len, lines)) if by_chars else [1] * len(lines)
+    total = sum(weights)
     if not total:
         return None
-    ends = sum(weight(ln) for ln in lines if ln.rstrip(pat.closers)[-1:] in pat.terminal)
-    return ends / total
+    # last character after the closers, "" for a line of closers only (C loops, no lambda)
+    last = map(operator.getitem, map(str.rstrip, lines, repeat(pat.closers)), repeat(_LAST))
+    return sum(compress(weights, map(pat.terminal.__contains__, last))) / total
+
+
+_LAST = slice(-1, None)
 
 
 def dup_fraction(items: list[str]) -> float | None:
@@ -221,8 +225,9 @@ def _words_and_letterless(tokens: list[str]) -> tuple[list[str], int]:
     """The normalised words of `tokens` (norm_word, empty ones dropped) and the number of
     tokens without a single letter; each distinct token is looked at once."""
     distinct = dict.fromkeys(tokens)
-    word_of = dict(zip(distinct, map(norm_word, distinct)))
-    letterless = {t for t in distinct if not t.isalpha() and not any(map(str.isalpha, t))}
+    # norm_word(t) is t.strip(WORD_EDGES).lower(): done by C loops, without a call per token
+    word_of = dict(zip(distinct, map(str.lower, map(str.strip, distinct, repeat(WORD_EDGES)))))
+    letterless = {t for t in filterfalse(str.isalpha, distinct) if not any(map(str.isalpha, t))}
     words = list(filter(None, map(word_of.__getitem__, tokens)))
     return words, sum(map(letterless.__contains__, tokens))
 
