@@ -30,7 +30,7 @@ import ftfy
 from ftfy.badness import BADNESS_RE
 
 from cleaners import structure
-from cleaners.document import Document
+from cleaners.document import Document, Edit, Origin, Paragraph
 from cleaners.textedit import Change, apply_changes, diff_changes, looks_like_code, protected_spans
 from cleaners.wordlists import load_toml
 
@@ -208,7 +208,28 @@ def _fix_once(doc: Document, i: int, cfg, keep_spacing: bool) -> None:
 
 # ---- ftfy ------------------------------------------------------------------------------
 def run_ftfy(doc: Document, i: int, config: ftfy.TextFixerConfig = _FTFY_CONFIG) -> None:
-    """Run ftfy, then replay its plan one fix at a time so each logs its own edits."""
+    """Run ftfy, then replay its plan one fix at a time so each logs its own edits.
+
+    The edits depend on nothing but the text and the config, and a site repeats its broken
+    lines on every page ("Share on: X Â· Facebook"): they are worked out once per distinct
+    paragraph (a bounded cache) and copied into each document."""
+    edits, fixed = _ftfy_edits(doc.paragraphs[i].text, config)
+    for e in edits:
+        doc.edit(e.stage, e.rule, e.action, para=i, span=e.span, before=e.before, after=e.after,
+                 note=e.note)
+    if edits:
+        doc.paragraphs[i].text = fixed
+
+
+@lru_cache(maxsize=2048)
+def _ftfy_edits(text: str, config: ftfy.TextFixerConfig) -> tuple[tuple[Edit, ...], str]:
+    """The edits run_ftfy makes on a paragraph `text` (logged as paragraph 0), and its text."""
+    scratch = Document.new("ftfy", Origin("ftfy"), paragraphs=[Paragraph(text)])
+    _run_ftfy_uncached(scratch, 0, config)
+    return tuple(scratch.edits), scratch.paragraphs[0].text
+
+
+def _run_ftfy_uncached(doc: Document, i: int, config: ftfy.TextFixerConfig) -> None:
     text = doc.paragraphs[i].text
     result = ftfy.fix_and_explain(text, config)
     if result.text == text:

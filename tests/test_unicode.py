@@ -380,3 +380,20 @@ def test_metadata_text_repairs_a_garbled_title_and_leaves_a_clean_one():
     unicode_fix.apply(doc, Context())
     assert doc.title == "Sofía wins the final" and doc.byline == "By José Núñez"
     assert [(e.rule, e.note) for e in doc.edits] == [("metadata_text", "title")]
+
+
+def test_a_repeated_broken_line_gets_the_same_edits_from_the_cache():
+    line = "Share on: X Â· Facebook Â· Email â€” “Copy” link"
+    unicode_fix._ftfy_edits.cache_clear()
+    first = run(["Intro.", line])
+    again = run([line])  # same text at another index: the cached edits, renumbered
+    assert unicode_fix._ftfy_edits.cache_info().hits >= 1
+    assert texts(again) == [texts(first)[1]] == ["Share on: X · Facebook · Email — “Copy” link"]
+    assert [(e.rule_id, e.span, e.before, e.after, e.note) for e in again.edits] == \
+        [(e.rule_id, e.span, e.before, e.after, e.note) for e in first.edits]
+    assert {e.para for e in first.edits} == {1} and {e.para for e in again.edits} == {0}
+    # and the cached result is what the uncached replay logs
+    doc = Document.new("t.txt", Origin("t.txt"), paragraphs=[Paragraph(line)])
+    unicode_fix._run_ftfy_uncached(doc, 0, unicode_fix._FTFY_CONFIG)
+    edits, fixed = unicode_fix._ftfy_edits(line, unicode_fix._FTFY_CONFIG)
+    assert list(edits) == doc.edits and fixed == doc.paragraphs[0].text
