@@ -9,22 +9,26 @@ article to rejected/ with its cleaned text (review, restore); the others drop it
 rules fail, a dropping rule wins over a quarantining one, and all failed rules are listed in
 `doc.quality["failed"]`.
 
-Cost: one split of the text and a few passes over the words. A degenerate text (one word
-repeated 400k times) is judged on a bounded sample of its words (start, middle and end windows),
-so the n-gram counts never grow with the input.
+Cost: one split of the text; each distinct token is normalised and tested for letters once
+(news repeats many of its words), and the word-based signals are counts made by C loops (map,
+filter, Counter) over those results rather than Python loops over the words. A
+degenerate text (one word repeated 400k times) is judged on a bounded sample of its words
+(start, middle and end windows), so the n-gram counts never grow with the input.
 """
 from __future__ import annotations
 
+import operator
 import tomllib
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress, count, filterfalse, repeat
 from pathlib import Path
 from typing import Any
 
 from cleaners.config import QualityConfig
 from cleaners.document import REMOVE, REPLACE, TO_METADATA, Document, Reject
-from cleaners.language import norm_word, script_counts, stopwords
+from cleaners.language import WORD_EDGES, script_counts, stopwords
 
 STAGE = "quality"
 PATTERNS_FILE = Path(__file__).parent / "patterns" / "quality.toml"
@@ -60,7 +64,7 @@ def measure(doc: Document) -> dict[str, Any]:
     tokens = text.split()
     spaceless = pat.letters_per_word.get(doc.lang or "")
     sample = sample_words(tokens)
-    words = [w for w in map(norm_word, sample) if w]
+    words, letterless = _words_and_letterless(sample)
     signals: dict[str, Any] = {
         "word_count": estimated_words(text, spaceless) if spaceless else len(tokens),
         "char_count": len(text),
@@ -74,7 +78,7 @@ def measure(doc: Document) -> dict[str, Any]:
         "dup_para_char_fraction": dup_char_fraction(paras),
         "stopword_count": None,
         "stopword_share": None,
-        "non_alpha_ratio": non_alpha_ratio(sample),
+        "non_alpha_ratio": letterless / len(sample) if sample else None,
         "boilerplate_share": boilerplate_share(doc),
         "garble": _number(doc.scores.get("garble")),
     }
@@ -83,10 +87,11 @@ def measure(doc: Document) -> dict[str, Any]:
     if not spaceless and words:
         # Word-based signals mean nothing for languages written without spaces.
         signals["mean_word_length"] = sum(map(len, words)) / len(words)
-        signals.update({f"top_{n}gram_share": top_ngram_share(words, n) for n in NGRAM_SIZES})
+        signals.update({f"top_{n}gram_share": share
+                        for n, share in top_ngram_shares(words, NGRAM_SIZES).items()})
         stops = stopwords(doc.lang)
         if stops:
-            hits = sum(1 for w in words if w in stops)
+            hits = sum(map(stops.__contains__, words))
             signals["stopword_count"] = hits
             signals["stopword_share"] = hits / len(words)
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in signals.items()}
@@ -113,12 +118,16 @@ def symbol_ratio(text: str, n_words: int, symbols: tuple[str, ...]) -> float | N
 
 def terminal_share(lines: list[str], pat: Patterns, by_chars: bool = False) -> float | None:
     """Share of lines (or of their characters) ending in terminal punctuation."""
-    weight = len if by_chars else (lambda _: 1)
-    total = sum(weight(ln) for ln in lines)
+    weights = list(map(len, lines)) if by_chars else [1] * len(lines)
+    total = sum(weights)
     if not total:
         return None
-    ends = sum(weight(ln) for ln in lines if ln.rstrip(pat.closers)[-1:] in pat.terminal)
-    return ends / total
+    # last character after the closers, "" for a line of closers only (C loops, no lambda)
+    last = map(operator.getitem, map(str.rstrip, lines, repeat(pat.closers)), repeat(_LAST))
+    return sum(compress(weights, map(pat.terminal.__contains__, last))) / total
+
+
+_LAST = slice(-1, None)
 
 
 def dup_fraction(items: list[str]) -> float | None:
@@ -156,12 +165,71 @@ def top_ngram_share(words: list[str], n: int) -> float | None:
     return min(1.0, count * sum(map(len, gram)) / total)
 
 
+def top_ngram_shares(words: list[str], sizes: tuple[int, ...]) -> dict[int, float | None]:
+    """{n: top_ngram_share(words, n)} for each n of `sizes`, counted with less work:
+
+    - an n-gram is one integer, not a tuple: word i of the vocabulary is the digit i, the
+      n-gram the number its digits make in base len(vocabulary) (distinct n-grams, distinct
+      numbers);
+    - an (n+1)-gram can repeat only where both n-grams in it repeat (at i and at i + 1), so
+      longer n-grams are counted only at those places. Every place of a repeated n-gram is
+      kept, so its count is exact, and the n-grams come in the same order of first occurrence:
+      the top count and the n-gram that wins a tie are those of Counter(all n-grams)."""
+    vocab = dict(zip(dict.fromkeys(words), count()))
+    digits = list(map(vocab.__getitem__, words))
+    total = sum(map(len, words))
+    shares: dict[int, float | None] = {}
+    # the 2-grams at every place: number = first digit * base + second digit
+    starts: list[int] = list(range(len(words) - 1))
+    keys = list(map(operator.add, map(operator.mul, digits, repeat(len(vocab))), digits[1:]))
+    for n in range(2, max(sizes, default=1) + 1):
+        if n > 2:
+            starts, keys = _longer_grams(starts, keys, counts, digits, n, len(vocab))
+        counts = Counter(keys)
+        if n in sizes:
+            shares[n] = None if len(words) < n else _top_share(starts, keys, counts, words, n, total)
+    return {n: shares[n] for n in sizes}
+
+
+def _longer_grams(starts: list[int], keys: list[int], counts: Counter, digits: list[int], n: int,
+                  base: int) -> tuple[list[int], list[int]]:
+    """The places and numbers of the n-grams that may repeat, from those of the (n-1)-grams."""
+    # (all C loops: this runs over most words of an article)
+    repeats = list(map(operator.lt, repeat(1), map(counts.__getitem__, keys)))
+    places = list(compress(starts, repeats))
+    both = list(map(set(places).__contains__, map(operator.add, places, repeat(1))))
+    longer = list(compress(places, both))
+    last_words = map(digits.__getitem__, map(operator.add, longer, repeat(n - 1)))
+    shifted = map(operator.mul, compress(compress(keys, repeats), both), repeat(base))
+    return longer, list(map(operator.add, shifted, last_words))
+
+
+def _top_share(starts: list[int], keys: list[int], counts: Counter, words: list[str], n: int,
+               total: int) -> float:
+    top = max(counts.values(), default=0)
+    if top < 2:
+        return 0.0
+    key = next(k for k, c in counts.items() if c == top)  # the first to occur, as most_common
+    first = starts[keys.index(key)]
+    return min(1.0, top * sum(map(len, words[first:first + n])) / total)
+
+
 def non_alpha_ratio(tokens: list[str]) -> float | None:
     """Share of whitespace tokens without a single letter (numbers, dashes, symbols)."""
     if not tokens:
         return None
-    without = sum(1 for t in tokens if not t.isalpha() and not any(c.isalpha() for c in t))
-    return without / len(tokens)
+    return _words_and_letterless(tokens)[1] / len(tokens)
+
+
+def _words_and_letterless(tokens: list[str]) -> tuple[list[str], int]:
+    """The normalised words of `tokens` (norm_word, empty ones dropped) and the number of
+    tokens without a single letter; each distinct token is looked at once."""
+    distinct = dict.fromkeys(tokens)
+    # norm_word(t) is t.strip(WORD_EDGES).lower(): done by C loops, without a call per token
+    word_of = dict(zip(distinct, map(str.lower, map(str.strip, distinct, repeat(WORD_EDGES)))))
+    letterless = {t for t in filterfalse(str.isalpha, distinct) if not any(map(str.isalpha, t))}
+    words = list(filter(None, map(word_of.__getitem__, tokens)))
+    return words, sum(map(letterless.__contains__, tokens))
 
 
 def boilerplate_share(doc: Document) -> float | None:

@@ -10,9 +10,11 @@ finds those and `apply_changes` drops any change that touches one.
 """
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
+from itertools import count, groupby, repeat
 
 from cleaners.document import REPLACE, Document
 
@@ -120,10 +122,8 @@ def diff_changes(old: str, new: str, rule: str, note: str = "") -> list[Change]:
     the fixed text."""
     if old == new:
         return []
-    ops = [op for op in SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
-           if op[0] != "equal"]
     spans: list[list[int]] = []
-    for _, i1, i2, j1, j2 in ops:
+    for i1, i2, j1, j2 in differing_runs(old, new):
         a1, a2 = _widen(old, i1, i2)
         # the same widening measured in `new`: equal text outside the op maps one to one
         b1, b2 = j1 - (i1 - a1), j2 + (a2 - i2)
@@ -140,3 +140,131 @@ def _widen(text: str, start: int, end: int) -> tuple[int, int]:
     while end < len(text) and not text[end].isspace():
         end += 1
     return start, end
+
+
+# ---- the diff -----------------------------------------------------------------------------
+# diff_changes must give exactly the changes of difflib.SequenceMatcher(None, old, new,
+# autojunk=False): which of two equal runs it aligns decides where an edit starts ("a  b" ->
+# "a b"), and the edit log is part of the output. SequenceMatcher finds the longest common
+# substring (the earliest in `old`, then in `new`), then recurses left and right of it; its
+# search looks at every pair of equal characters, quadratic on a mis-decoded article. The same
+# blocks are found here from the runs of equal GRAM-character pieces: every common substring at
+# least GRAM long lies in one such run, so the longest run, cut to the range searched, is the
+# longest common substring there whenever it is at least GRAM long. Shorter ones (the few
+# characters around each repair) are left to SequenceMatcher's own search on that small range.
+GRAM = 8
+# Ranges with at most this many pairs of characters are searched pair by pair here (the few
+# characters around a repair); building a SequenceMatcher's index would cost more.
+SMALL_RANGE = 400
+
+
+def differing_runs(old: str, new: str) -> list[tuple[int, int, int, int]]:
+    """(i1, i2, j1, j2) of each non-equal opcode of SequenceMatcher(None, old, new,
+    autojunk=False), in order: old[i1:i2] became new[j1:j2]."""
+    runs, start = [], (0, 0)
+    for i, j, k in _matching_blocks(old, new) + [(len(old), len(new), 0)]:
+        if (i, j) != start:
+            runs.append((start[0], i, start[1], j))
+        start = (i + k, j + k)
+    return runs
+
+
+def _matching_blocks(a: str, b: str) -> list[tuple[int, int, int]]:
+    """SequenceMatcher.get_matching_blocks() without its sentinel (adjacent blocks may stay
+    apart: they make no opcode)."""
+    runs = _common_runs(a, b)
+    matcher: list[SequenceMatcher] = []  # made only when a large range has no long run
+    blocks, queue = [], [(0, len(a), 0, len(b))]
+    while queue:
+        alo, ahi, blo, bhi = box = queue.pop()
+        i, j, k = _longest_run_in(runs, *box)
+        if k < GRAM and (ahi - alo) * (bhi - blo) <= SMALL_RANGE:
+            i, j, k = _longest_match_in_small_range(a, b, *box)
+        elif k < GRAM:
+            if not matcher:
+                matcher.append(SequenceMatcher(None, a, b, autojunk=False))
+            i, j, k = matcher[0].find_longest_match(alo, ahi, blo, bhi)
+        if k:
+            blocks.append((i, j, k))
+            if alo < i and blo < j:
+                queue.append((alo, i, blo, j))
+            if i + k < ahi and j + k < bhi:
+                queue.append((i + k, ahi, j + k, bhi))
+    return sorted(blocks)
+
+
+def _common_runs(a: str, b: str) -> list[tuple[int, int, int]]:
+    """Every maximal common substring of a and b at least GRAM long, as (i, j, length).
+
+    The pieces (GRAM characters) of a that equal a piece of b at i and j form the runs: a
+    stretch of consecutive i on one diagonal j - i. Most pieces occur once in b; they are
+    looked up all at once. The pieces that repeat in b add their other places one by one."""
+    b_grams = [b[j:j + GRAM] for j in range(len(b) - GRAM + 1)]
+    a_grams = [a[i:i + GRAM] for i in range(len(a) - GRAM + 1)]
+    where = dict(zip(b_grams, range(len(b_grams))))  # the last place of each piece in b
+    # a piece missing from b gets a diagonal of its own, below every real one
+    missing = -2 * (len(a) + len(b)) - 1
+    diagonals = map(operator.sub, map(where.get, a_grams, repeat(missing)), count())
+    stretches = []  # (diagonal, first i, last i)
+    i = 0
+    for d, stretch in groupby(diagonals):
+        n = len(list(stretch))
+        if d >= -len(a):
+            stretches.append((d, i, i + n - 1))
+        i += n
+    if len(where) < len(b_grams):
+        stretches = _merged(stretches + _other_places(a_grams, b_grams, where))
+    return [(first, first + d, last - first + GRAM) for d, first, last in stretches]
+
+
+def _other_places(a_grams: list[str], b_grams: list[str],
+                  where: dict[str, int]) -> list[tuple[int, int, int]]:
+    """(diagonal, i, i) for each place in b of a repeated piece that `where` does not give."""
+    places: dict[str, list[int]] = {}
+    for j, gram in enumerate(b_grams):
+        if where[gram] != j:
+            places.setdefault(gram, []).append(j)
+    return [(j - i, i, i) for i, gram in enumerate(a_grams) if gram in places
+            for j in places[gram]]
+
+
+def _merged(stretches: list[tuple[int, int, int]]) -> list[tuple[int, int, int]]:
+    """Stretches on one diagonal that meet (the next starts right after) joined into one."""
+    out: list[tuple[int, int, int]] = []
+    for d, first, last in sorted(stretches):
+        if out and out[-1][0] == d and out[-1][2] + 1 == first:
+            out[-1] = (d, out[-1][1], last)
+        else:
+            out.append((d, first, last))
+    return out
+
+
+def _longest_run_in(runs: list[tuple[int, int, int]], alo: int, ahi: int, blo: int,
+                    bhi: int) -> tuple[int, int, int]:
+    """The longest of `runs` cut to a[alo:ahi] x b[blo:bhi]; ties go to the earliest in a,
+    then in b, as in SequenceMatcher.find_longest_match."""
+    best = (alo, blo, 0)
+    for i, j, k in runs:
+        d = j - i
+        start = max(i, alo, blo - d)
+        size = min(i + k, ahi, bhi - d) - start
+        if size > best[2] or (size == best[2] and size and (start, start + d) < best[:2]):
+            best = (start, start + d, size)
+    return best
+
+
+def _longest_match_in_small_range(a: str, b: str, alo: int, ahi: int, blo: int,
+                                  bhi: int) -> tuple[int, int, int]:
+    """SequenceMatcher.find_longest_match(alo, ahi, blo, bhi) without junk, by the same
+    scan: i and j ascending, a longer run replaces the best only when strictly longer."""
+    best = (alo, blo, 0)
+    run_ending: dict[int, int] = {}  # j -> length of the common run ending at a[i-1], b[j]
+    for i in range(alo, ahi):
+        ch, ending = a[i], {}
+        for j in range(blo, bhi):
+            if b[j] == ch:
+                k = ending[j] = run_ending.get(j - 1, 0) + 1
+                if k > best[2]:
+                    best = (i - k + 1, j - k + 1, k)
+        run_ending = ending
+    return best

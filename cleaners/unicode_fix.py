@@ -15,7 +15,10 @@ Rules (rule id = unicode.<rule>):
 Speed: ftfy costs ~2.5 ms per article, mostly in its mojibake test. A paragraph made only of
 printable ASCII (no "&") and the common typographic marks in `_TYPOGRAPHIC` cannot be changed by
 any rule here (ftfy's mojibake patterns all need some other character; see tests), so it is
-skipped without calling ftfy.
+skipped without calling ftfy. A paragraph that also has accented letters or Latin-1/cp1252 signs
+(`_LATIN_EXTRA`: "José", "Zoë", "€") is skipped too when ftfy's own mojibake test finds nothing:
+no other ftfy fixer and no rule of ours touches those characters (see tests), and the test is run
+only in short windows around the other non-ASCII characters, where any of its matches must lie.
 """
 from __future__ import annotations
 
@@ -24,9 +27,10 @@ import unicodedata
 from functools import lru_cache
 
 import ftfy
+from ftfy.badness import BADNESS_RE
 
 from cleaners import structure
-from cleaners.document import Document
+from cleaners.document import Document, Edit, Origin, Paragraph
 from cleaners.textedit import Change, apply_changes, diff_changes, looks_like_code, protected_spans
 from cleaners.wordlists import load_toml
 
@@ -37,6 +41,23 @@ MAX_PASSES = 3
 # match on their own or next to ASCII: ’ ‘ “ ” – — … • « ».
 _TYPOGRAPHIC = "\u2018\u2019\u201c\u201d\u2013\u2014\u2026\u2022\u00ab\u00bb"
 _NEEDS_WORK = re.compile(r"[^\t\x20-\x25\x27-\x7e" + _TYPOGRAPHIC + "]")
+# Latin-1 and Latin Extended-A letters and signs, and the cp1252 signs above U+0100, that no ftfy
+# fixer but the mojibake repair can change and no rule of ours looks at: not the soft hyphen
+# (invisible_char), not the ligatures Ĳ ĳ ŉ (ftfy's fix_latin_ligatures); each is its own NFC
+# form and composes with none of its neighbours (see tests). Mojibake is made of these same
+# characters ("JosÃ©"), so text using them is skipped only when ftfy's mojibake test is negative.
+_LATIN_EXTRA = ("\u00a1-\u00ac\u00ae-\u0131\u0134-\u0148\u014a-\u017f"
+                "\u0192\u02c6\u02dc\u201a\u201e\u2020\u2021\u2030\u2039\u203a\u20ac\u2122\ufffd")
+_NEEDS_MORE_THAN_MOJIBAKE_TEST = re.compile(
+    r"[^\t\x20-\x25\x27-\x7e" + _TYPOGRAPHIC + _LATIN_EXTRA + "]")
+# Every match of ftfy's mojibake test (BADNESS_RE) holds a character that is neither ASCII nor
+# one of `_TYPOGRAPHIC` (a `_NEEDS_WORK` character), and is at most this long plus one (see
+# tests): it lies within this many characters either side of such a character.
+_BADNESS_REACH = 6
+# ... and holds one of the few characters that are mojibake on their own or next to ASCII
+# ("Ã ", "Â£", "œ.", C1 controls), or two non-ASCII characters in a row ("Ã©", "é“x"): text
+# with neither is not mojibake to ftfy (see tests), which the common accented name is.
+_MOJIBAKE_SIGN = re.compile(r"[\x80-\x9f\u0152\u0153\u00c3\u00c2]|[^\x00-\x7f]{2}")
 
 # ftfy steps -> our rule names. Encoding steps (encode/transcode/decode) are one "mojibake" fix.
 _FTFY_RULES = {
@@ -94,7 +115,8 @@ def fix_metadata_text(doc: Document) -> None:
     they carry the same mojibake and invisible characters ("SofÃ­a"): repair them the same way."""
     for name in ("title", "byline"):
         value = getattr(doc, name)
-        if not value or needs_nothing(value):
+        # not needs_nothing(): a field with an accented letter is still stripped below
+        if not value or _plain_marks_only(value):
             continue
         fixed = repaired_text(value).strip()
         if fixed and fixed != value:
@@ -111,17 +133,45 @@ def repaired_text(text: str) -> str:
 def needs_nothing(text: str, straighten_quotes: bool = False,
                   straighten_dashes: bool = False) -> bool:
     """Fast path: no rule of this stage can change `text`."""
-    if _NEEDS_WORK.search(text) or "&" in text:
+    if "&" in text:
+        return False
+    if _NEEDS_WORK.search(text) and (_NEEDS_MORE_THAN_MOJIBAKE_TEST.search(text)
+                                     or may_be_mojibake(text)):
         return False
     if straighten_quotes and _CURLY.search(text):
         return False
     return not (straighten_dashes and _DASHES.search(text))
 
 
+def _plain_marks_only(text: str) -> bool:
+    """Printable ASCII without "&" and the marks of `_TYPOGRAPHIC`: nothing to repair."""
+    return "&" not in text and not _NEEDS_WORK.search(text)
+
+
+def may_be_mojibake(text: str) -> bool:
+    """ftfy.badness.is_bad(text), searched only in windows around the characters that are
+    neither ASCII nor typographic marks (a few short searches instead of one over the whole
+    paragraph: ~5x cheaper)."""
+    if not _MOJIBAKE_SIGN.search(text):
+        return False
+    start = end = -1
+    for m in _NEEDS_WORK.finditer(text):
+        at = m.start()
+        if at - _BADNESS_REACH > end:  # the next window does not touch the current one
+            if end >= 0 and BADNESS_RE.search(text, start, end):
+                return True
+            start = max(0, at - _BADNESS_REACH)
+        end = at + _BADNESS_REACH + 1
+    return end >= 0 and bool(BADNESS_RE.search(text, start, end))
+
+
 def fix_paragraph(doc: Document, i: int, cfg, keep_spacing: bool = False) -> None:
     """All rules on one paragraph, repeated until nothing changes: removing an invisible
     character can reveal mojibake ftfy could not see before ("\u00adâ€™")."""
-    for _ in range(MAX_PASSES):
+    for n in range(MAX_PASSES):
+        if n and needs_nothing(doc.paragraphs[i].text, cfg.straighten_quotes,
+                               cfg.straighten_dashes):
+            return  # the pass would find nothing: skip its ftfy call
         before = len(doc.edits)
         _fix_once(doc, i, cfg, keep_spacing)
         if len(doc.edits) == before:
@@ -158,7 +208,28 @@ def _fix_once(doc: Document, i: int, cfg, keep_spacing: bool) -> None:
 
 # ---- ftfy ------------------------------------------------------------------------------
 def run_ftfy(doc: Document, i: int, config: ftfy.TextFixerConfig = _FTFY_CONFIG) -> None:
-    """Run ftfy, then replay its plan one fix at a time so each logs its own edits."""
+    """Run ftfy, then replay its plan one fix at a time so each logs its own edits.
+
+    The edits depend on nothing but the text and the config, and a site repeats its broken
+    lines on every page ("Share on: X Â· Facebook"): they are worked out once per distinct
+    paragraph (a bounded cache) and copied into each document."""
+    edits, fixed = _ftfy_edits(doc.paragraphs[i].text, config)
+    for e in edits:
+        doc.edit(e.stage, e.rule, e.action, para=i, span=e.span, before=e.before, after=e.after,
+                 note=e.note)
+    if edits:
+        doc.paragraphs[i].text = fixed
+
+
+@lru_cache(maxsize=2048)
+def _ftfy_edits(text: str, config: ftfy.TextFixerConfig) -> tuple[tuple[Edit, ...], str]:
+    """The edits run_ftfy makes on a paragraph `text` (logged as paragraph 0), and its text."""
+    scratch = Document.new("ftfy", Origin("ftfy"), paragraphs=[Paragraph(text)])
+    _run_ftfy_uncached(scratch, 0, config)
+    return tuple(scratch.edits), scratch.paragraphs[0].text
+
+
+def _run_ftfy_uncached(doc: Document, i: int, config: ftfy.TextFixerConfig) -> None:
     text = doc.paragraphs[i].text
     result = ftfy.fix_and_explain(text, config)
     if result.text == text:

@@ -375,3 +375,46 @@ def test_measure_and_decide_never_raise_anything_but_reject(paras, lang):
         assert rej.reason.stage == "quality" and rej.reason.message
     for key, value in doc.quality.items():
         assert value is None or isinstance(value, (int, float, str, list)), key
+
+
+# ---- the one-go counts agree with the signal functions one by one ---------------------------
+def reference_top_ngram_share(words, n):
+    """top_ngram_share as first written: Counter of word tuples, most_common(1)."""
+    from collections import Counter
+    if len(words) < n:
+        return None
+    gram, count = Counter(zip(*(words[i:] for i in range(n)))).most_common(1)[0]
+    if count < 2:
+        return 0.0
+    return min(1.0, count * sum(map(len, gram)) / sum(map(len, words)))
+
+
+def test_top_ngram_shares_equal_counting_each_size_on_its_own():
+    cases = [[], ["a"], ["a", "b"], ["a", "a"], "x y x y x y".split(), "a b c d e f".split(),
+             # ties: "bb cc" and "cc dd" both twice; the first to occur must win (lengths differ)
+             "aaaa bb cc dd e bb cc dd".split(), "the cat sat on the mat the cat sat on".split()]
+    for words in cases:
+        got = quality.top_ngram_shares(words, (2, 3, 4))
+        assert got == {n: reference_top_ngram_share(words, n) for n in (2, 3, 4)}, words
+        assert got == {n: quality.top_ngram_share(words, n) for n in (2, 3, 4)}
+    # a 4-gram repeats only where both of its 3-grams repeat: none here, though 3-grams do
+    words = "a b c x b c d y a b c".split()
+    assert quality.top_ngram_shares(words, (3, 4)) == {3: 2 * 3 / 11, 4: 0.0}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["a", "bb", "ccc", "the", "of", "x"]), max_size=60))
+def test_top_ngram_shares_equal_the_tuple_count_on_repetitive_text(words):
+    expected = {n: reference_top_ngram_share(words, n) for n in (2, 3, 4)}
+    assert quality.top_ngram_shares(words, (2, 3, 4)) == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["Word", "word,", "“Quote”", "2024", "—", "3.5%", "(a)", "",
+                                 "...", "x_y", "½", "Ⅻ", "ñ", "'", "ß."]), max_size=30))
+def test_words_and_letterless_count_equal_the_per_token_rules(tokens):
+    from cleaners.language import norm_word
+    tokens = [t for t in tokens if t]
+    words, letterless = quality._words_and_letterless(tokens)
+    assert words == [w for w in map(norm_word, tokens) if w]
+    assert letterless == sum(1 for t in tokens if not any(c.isalpha() for c in t))

@@ -3,7 +3,12 @@
 Every rule has a positive and a negative example; the fast path is shown to give the same
 output as running ftfy; hypothesis checks the stage never raises and is idempotent.
 """
+import re
+import re._parser as re_parser
+import unicodedata
+
 import ftfy
+from ftfy.badness import BADNESS_RE, is_bad
 from hypothesis import given, settings, strategies as st
 
 from cleaners import unicode_fix
@@ -81,6 +86,149 @@ def test_fast_path_does_not_skip_text_that_needs_work():
     for text in ["donâ€™t", "A &amp; B", "a\u200bb", "h\u043euse", "x\u00a0y", "bell\x07"]:
         assert not unicode_fix.needs_nothing(text)
     assert not unicode_fix.needs_nothing("“quoted”", straighten_quotes=True)
+
+
+# The wider fast path: accented letters and Latin-1/cp1252 signs, when ftfy's mojibake test
+# (run in windows around the non-ASCII characters) is negative.
+_LATIN_EXTRA_CHARS = [chr(c) for c in range(0x80, 0x10000)
+                      if re.fullmatch("[" + unicode_fix._LATIN_EXTRA + "]", chr(c))]
+_PLAIN_CHARS = [chr(c) for c in range(0x20, 0x7f) if chr(c) != "&"] + ["\t"]
+_WIDE_ALPHABET = _PLAIN_CHARS + list(unicode_fix._TYPOGRAPHIC) + _LATIN_EXTRA_CHARS
+
+
+def test_accented_names_skip_ftfy_and_stay_untouched():
+    for text in ["José met Zoë and Björn in Málaga on Tuesday.", "“Très bien,” said Müller — €5.",
+                 "Ærø's Øresund ferry; Łódź, Kraków and Šibenik.", "Share on: X · Facebook · Email"]:
+        assert unicode_fix.needs_nothing(text)
+        assert texts(run([text])) == [text]
+
+
+def test_wider_fast_path_does_not_skip_mojibake_or_characters_it_does_not_know():
+    for text in ["JosÃ© said", "StraÃŸe", "voilÃ  le", "Â£5 each", "sÅ“ur et frÃ¨re",
+                 "cœ ur", "Mr Ĳssel", "co\u00adop", "Jose\u0301", "ἄλφα"]:
+        assert not unicode_fix.needs_nothing(text), text
+
+
+def test_metadata_with_an_accented_letter_is_still_stripped():
+    doc = Document.new("t.txt", Origin("t.txt"), paragraphs=[Paragraph("Body text.", "p")])
+    doc.title = " Café opens "
+    unicode_fix.fix_metadata_text(doc)
+    assert doc.title == "Café opens" and rules(doc) == ["unicode.metadata_text"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_WIDE_ALPHABET), max_size=40).map("".join))
+def test_wider_fast_path_is_exact(text):
+    assert unicode_fix.may_be_mojibake(text) == is_bad(text)
+    if unicode_fix.needs_nothing(text):
+        for config in (unicode_fix._FTFY_CONFIG, unicode_fix._FTFY_CODE_CONFIG,
+                       unicode_fix._FTFY_CJK_CONFIG):
+            assert ftfy.fix_and_explain(text, config).text == text
+        assert run([text]).edits == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PLAIN_CHARS[:40] + list(unicode_fix._TYPOGRAPHIC) +
+                                ["Ã", "Â", "â€", "©", "œ", "é", "É", "°",
+                                                       "¢", "¤", "·", "\u00a0", "\n", "\x85"]),
+                max_size=50).map("".join))
+def test_windowed_mojibake_test_equals_ftfys_on_mojibake_like_text(text):
+    assert unicode_fix.may_be_mojibake(text) == is_bad(text)
+
+
+def test_ftfys_mojibake_test_matches_only_near_a_character_that_needs_work():
+    """may_be_mojibake relies on this: every match of BADNESS_RE holds a character that is
+    neither ASCII nor in _TYPOGRAPHIC and is at most _BADNESS_REACH + 1 long, and the pattern
+    only looks at the characters it matches (no lookaround, no word boundary; "^" only at the
+    true start)."""
+    plain = [chr(c) for c in range(128)] + list(unicode_fix._TYPOGRAPHIC)
+    tree = re_parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+    assert tree.getwidth()[1] <= unicode_fix._BADNESS_REACH + 1
+    assert not BADNESS_RE.flags & (re.MULTILINE | re.DOTALL)
+    [(branch_op, (_, branches))] = tree.data
+    assert str(branch_op) == "BRANCH"
+    for branch in branches:
+        items = [item for item in branch.data if str(item[0]) != "AT"]
+        assert all(str(arg) == "AT_BEGINNING" for op, arg in branch.data if str(op) == "AT")
+        assert all(str(op) in ("LITERAL", "IN", "ANY", "MAX_REPEAT") for op, _ in items)
+        # some item that must match accepts no ASCII character and no typographic mark
+        assert any(str(op) != "MAX_REPEAT" and not any(_item_accepts(op, arg, ch) for ch in plain)
+                   for op, arg in items), branch.data
+    assert BADNESS_RE.search("xÃ ", 1) is None and BADNESS_RE.search("Ã ")
+
+
+def test_ftfys_mojibake_needs_a_lone_sign_or_two_non_ascii_characters_in_a_row():
+    """may_be_mojibake's first test: every match of BADNESS_RE holds a character of
+    _MOJIBAKE_SIGN's first class, or two non-ASCII characters in a row."""
+    signs = {chr(c) for c in range(0x80, 0xa0)} | set("\u0152\u0153\u00c3\u00c2")
+    assert all(unicode_fix._MOJIBAKE_SIGN.fullmatch(ch) for ch in signs)
+    tree = re_parser.parse(BADNESS_RE.pattern, BADNESS_RE.flags)
+    [(_, (_, branches))] = tree.data
+    for branch in branches:
+        items = [item for item in branch.data if str(item[0]) != "AT"]
+        mandatory = [str(op) != "MAX_REPEAT" for op, _ in items]
+        only_signs = any(must and _explicit_chars(op, arg) <= signs
+                         for must, (op, arg) in zip(mandatory, items))
+        no_ascii = [must and not any(_item_accepts(op, arg, chr(c)) for c in range(128))
+                    for must, (op, arg) in zip(mandatory, items)]
+        pair = any(a and b for a, b in zip(no_ascii, no_ascii[1:]))
+        assert only_signs or pair, branch.data
+    for text, sign in [("José said", False), ("“Zoë” left", True), ("Ã ", True), ("cœ.", True),
+                       ("naïve, déjà vu", False), ("x\u0085y", True)]:
+        assert bool(unicode_fix._MOJIBAKE_SIGN.search(text)) == sign, text
+
+
+def _explicit_chars(op, arg):
+    """The characters an item accepts when it lists them; a large set where it does not."""
+    if str(op) == "LITERAL":
+        return {chr(arg)}
+    if str(op) == "IN" and all(str(kind) in ("LITERAL", "RANGE") for kind, _ in arg):
+        out = set()
+        for kind, value in arg:
+            out |= {chr(value)} if str(kind) == "LITERAL" else set(map(chr, range(value[0], value[1] + 1)))
+        return out
+    return {chr(c) for c in range(0x20, 0x7f)}  # stands for "many": never within the signs
+
+
+def _item_accepts(op, arg, ch):
+    return bool(re.fullmatch(_item_regex(op, arg), ch))
+
+
+def _item_regex(op, arg):
+    op = str(op)
+    if op == "LITERAL":
+        return re.escape(chr(arg))
+    if op == "ANY":
+        return "."
+    parts, negate = [], False
+    for kind, value in arg:
+        kind = str(kind)
+        if kind == "NEGATE":
+            negate = True
+        elif kind == "LITERAL":
+            parts.append(re.escape(chr(value)))
+        elif kind == "RANGE":
+            parts.append(re.escape(chr(value[0])) + "-" + re.escape(chr(value[1])))
+        else:
+            parts.append({"CATEGORY_SPACE": r"\s", "CATEGORY_WORD": r"\w",
+                          "CATEGORY_DIGIT": r"\d"}[str(value)])
+    return "[" + "^" * negate + "".join(parts) + "]"
+
+
+def test_latin_extra_characters_are_left_alone_by_every_other_fixer():
+    from ftfy.chardata import CONTROL_CHARS, LIGATURES, WIDTH_MAP
+    for ch in _LATIN_EXTRA_CHARS:
+        assert ord(ch) not in LIGATURES and ord(ch) not in WIDTH_MAP and ord(ch) not in CONTROL_CHARS
+        assert not 0x80 <= ord(ch) <= 0x9f and not 0xd800 <= ord(ch) <= 0xdfff
+        assert unicodedata.combining(ch) == 0
+        assert not (unicode_fix._INVISIBLE.search("a" + ch + "a") or unicode_fix._ODD_SPACE.search(ch)
+                    or unicode_fix._OTHER_SCRIPT.search(ch) or unicode_fix._CJK.search(ch))
+    # NFC changes nothing in any text over the alphabet: each character is its own NFC form
+    # and none composes with a neighbour (all are starters, so only neighbours could compose)
+    for first in _WIDE_ALPHABET:
+        for second in _LATIN_EXTRA_CHARS:
+            assert unicodedata.is_normalized("NFC", first + second)
+            assert unicodedata.is_normalized("NFC", second + first)
 
 
 # ---- ftfy rules -------------------------------------------------------------------------
@@ -232,3 +380,20 @@ def test_metadata_text_repairs_a_garbled_title_and_leaves_a_clean_one():
     unicode_fix.apply(doc, Context())
     assert doc.title == "Sofía wins the final" and doc.byline == "By José Núñez"
     assert [(e.rule, e.note) for e in doc.edits] == [("metadata_text", "title")]
+
+
+def test_a_repeated_broken_line_gets_the_same_edits_from_the_cache():
+    line = "Share on: X Â· Facebook Â· Email â€” “Copy” link"
+    unicode_fix._ftfy_edits.cache_clear()
+    first = run(["Intro.", line])
+    again = run([line])  # same text at another index: the cached edits, renumbered
+    assert unicode_fix._ftfy_edits.cache_info().hits >= 1
+    assert texts(again) == [texts(first)[1]] == ["Share on: X · Facebook · Email — “Copy” link"]
+    assert [(e.rule_id, e.span, e.before, e.after, e.note) for e in again.edits] == \
+        [(e.rule_id, e.span, e.before, e.after, e.note) for e in first.edits]
+    assert {e.para for e in first.edits} == {1} and {e.para for e in again.edits} == {0}
+    # and the cached result is what the uncached replay logs
+    doc = Document.new("t.txt", Origin("t.txt"), paragraphs=[Paragraph(line)])
+    unicode_fix._run_ftfy_uncached(doc, 0, unicode_fix._FTFY_CONFIG)
+    edits, fixed = unicode_fix._ftfy_edits(line, unicode_fix._FTFY_CONFIG)
+    assert list(edits) == doc.edits and fixed == doc.paragraphs[0].text
