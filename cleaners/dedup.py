@@ -47,7 +47,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import numpy as np
-from datasketch import MinHash
 
 from cleaners.config import DedupConfig
 from cleaners.document import Document
@@ -171,10 +170,25 @@ def shingle_hashes(words: list[str], k: int) -> np.ndarray:
     return np.unique((_fmix64(h) >> _U64(32)).astype(np.uint32))
 
 
+# datasketch's affine32 permutations for the default 128 and MINHASH_SEED, as datasketch 2.0
+# makes them (tests/test_dedup.py checks they still are): band keys in a corpus index must not
+# change when another datasketch version draws other permutations, and a batch worker then never
+# imports datasketch (its package pulls in scipy: ~0.8 s per process).
+PERMUTATIONS_FILE = Path(__file__).parent / "patterns" / f"minhash_affine32_seed{MINHASH_SEED}_128.npz"
+
+
 @lru_cache(maxsize=8)
-def _minhash_template(num_perm: int) -> MinHash:
+def _minhash_template(num_perm: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(a, b, initial hash values) of the MinHash permutations."""
+    if num_perm == 128 and PERMUTATIONS_FILE.is_file():
+        with np.load(PERMUTATIONS_FILE) as table:
+            return table["a"], table["b"], table["hashvalues"]
+    from datasketch import MinHash   # other sizes: datasketch draws them
+
     # hashfunc=int: the inputs are already 32-bit shingle hashes
-    return MinHash(num_perm=num_perm, seed=MINHASH_SEED, hashfunc=int, scheme="affine32")
+    m = MinHash(num_perm=num_perm, seed=MINHASH_SEED, hashfunc=int, scheme="affine32")
+    a, b = m.permutations
+    return a, b, m.hashvalues
 
 
 def _fmix32(h: np.ndarray) -> np.ndarray:
@@ -188,12 +202,12 @@ def _fmix32(h: np.ndarray) -> np.ndarray:
 
 def minhash_values(shingles: np.ndarray, num_perm: int) -> np.ndarray:
     """datasketch's MinHash (affine32: fmix32, then a*h + b mod 2^32 per permutation, min) in
-    one vectorised pass over the shingle array, with datasketch's own seeded permutations.
+    one vectorised pass over the shingle array, with datasketch's own seeded permutations
+    (stored: PERMUTATIONS_FILE).
     Same values as `MinHash.update_batch` (a test holds them equal), about twice as fast:
     update_batch calls the hash function once per element in Python."""
-    m = _minhash_template(num_perm)
-    a, b = m.permutations
-    values = m.hashvalues.copy()
+    a, b, initial = _minhash_template(num_perm)
+    values = initial.copy()
     for start in range(0, len(shingles), MINHASH_CHUNK):
         hv = _fmix32(shingles[start:start + MINHASH_CHUNK].astype(np.uint32)).reshape(-1, 1)
         values = np.minimum(values, (hv * a + b).min(axis=0))

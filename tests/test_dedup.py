@@ -315,3 +315,26 @@ def test_scripts_without_spaces_are_shingled_per_character():
                make_doc("zh/c.txt", cjk(2)))
     r = decide([a, b, c])
     assert set(r.duplicates) == {a.id} and r.duplicates[a.id].keeper_id == b.id   # b is longer
+
+
+def test_stored_permutations_are_datasketchs_own():
+    from datasketch import MinHash
+    dedup._minhash_template.cache_clear()
+    a, b, initial = dedup._minhash_template(128)
+    ref = MinHash(num_perm=128, seed=dedup.MINHASH_SEED, hashfunc=int, scheme="affine32")
+    assert np.array_equal(a, ref.permutations[0]) and np.array_equal(b, ref.permutations[1])
+    assert np.array_equal(initial, ref.hashvalues) and a.dtype == ref.permutations[0].dtype
+    # another size is drawn by datasketch itself
+    a64, _, init64 = dedup._minhash_template(64)
+    assert np.array_equal(a64, MinHash(num_perm=64, seed=dedup.MINHASH_SEED, hashfunc=int,
+                                       scheme="affine32").permutations[0]) and init64.size == 64
+
+
+def test_signing_does_not_import_datasketch():
+    code = ("import sys; sys.path.insert(0, 'tests'); from dedup_helpers import article, make_doc;"
+            "from cleaners import dedup; from cleaners.config import DedupConfig;"
+            "dedup.signature(make_doc('a.txt', article(51)), DedupConfig());"
+            "print('datasketch' in sys.modules, 'scipy' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parent.parent).stdout
+    assert out.split() == ["False", "False"]
