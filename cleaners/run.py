@@ -376,14 +376,17 @@ def _staged(kind: str, rec: dict[str, Any], edits: dict[str, Any] | None, batch:
 
 def _clean_units(raw_dir: Path, work_dir: Path, batch: Batch, cfg: Config, ctx: Context,
                  result: BatchResult, timer: DocTimer) -> list[str]:
+    units = list(batch_units(Path(raw_dir), Path(work_dir), batch, cfg))
+    docs = [u for u in units if isinstance(u, Document)]
+    outcomes = iter(timer.clean_all(docs, ctx))         # stage by stage over the batch
     lines: list[str] = []
-    for unit in batch_units(Path(raw_dir), Path(work_dir), batch, cfg):
+    for unit in units:
         if isinstance(unit, readers.Rejected):
             lines.append(_staged("rejected", rejection_record(unit.source, unit.reasons), None,
                                  batch, result))
             _count_reject(result, unit.reasons)
             continue
-        outcome = timer.clean(unit, ctx)
+        outcome = next(outcomes)
         for stage, secs in unit.timings.items():
             result.stage_seconds[stage] = result.stage_seconds.get(stage, 0.0) + secs
         if outcome.kept:

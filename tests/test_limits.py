@@ -172,3 +172,60 @@ def test_time_limit_reaches_the_rejected_shard_of_a_real_run(tmp_path):
              for line in p.read_text().splitlines()]
     assert sorted(r["source"] for r in lines) == ["a0.txt", "a1.txt", "a2.txt"]
     assert all(r["reasons"] == ["pipeline.timeout: took over 1e-06 s"] for r in lines)
+
+
+# ---- a whole batch, stage by stage --------------------------------------------------------
+def _marks(doc, ctx):
+    doc.title = (doc.title or "") + "1"
+
+
+def _only_b_spins(doc, ctx):
+    if doc.source == "b.txt":
+        spin_forever(doc, ctx)
+    doc.title += "2"
+
+
+def _reject_c(doc, ctx):
+    if doc.source == "c.txt":
+        raise Reject("quality", "too_short", "3 words, minimum 50")
+
+
+def test_a_batch_stage_by_stage_keeps_order_and_each_documents_own_limit(monkeypatch):
+    _stages(monkeypatch, _marks, _only_b_spins, _reject_c, _marks)
+    docs = [_doc(f"{n}.txt") for n in "abcd"]
+    started = time.perf_counter()
+    with limits.DocTimer(0.2) as timer:
+        outs = timer.clean_all(docs, Context())
+    assert time.perf_counter() - started < 3
+    assert [o.doc.source for o in outs] == ["a.txt", "b.txt", "c.txt", "d.txt"]
+    assert [o.kept for o in outs] == [True, False, False, True]
+    assert [str(r) for r in outs[1].reasons] == ["pipeline.timeout: took over 0.2 s"]
+    assert [str(r) for r in outs[2].reasons] == ["quality.too_short: 3 words, minimum 50"]
+    assert docs[0].title == "121" and docs[1].title == "1" and docs[2].title == "12"
+    assert set(docs[3].timings) == {"s0", "s1", "s2", "s3"}
+
+
+def test_a_batch_stage_by_stage_gives_what_one_document_at_a_time_gives(monkeypatch):
+    _stages(monkeypatch, _marks, _reject_c, _marks)
+    one_by_one = [_doc(f"{n}.txt") for n in "abc"]
+    batch = [_doc(f"{n}.txt") for n in "abc"]
+    with limits.DocTimer(0) as timer:                    # no limit at all
+        singles = [timer.clean(d, Context()) for d in one_by_one]
+        together = timer.clean_all(batch, Context())
+    assert [(o.kept, [str(r) for r in o.reasons]) for o in singles] == \
+        [(o.kept, [str(r) for r in o.reasons]) for o in together]
+    assert [d.title for d in one_by_one] == [d.title for d in batch] == ["11", "11", "1"]
+
+
+def test_a_batch_whose_stages_overrun_without_alarm_is_stopped_between_stages(monkeypatch):
+    _stages(monkeypatch, nap(0.15), nap(5), ok)
+    box = {}
+
+    def work():
+        with limits.DocTimer(0.1) as timer:
+            box["outs"] = timer.clean_all([_doc("a.txt"), _doc("b.txt")], Context())
+
+    t = threading.Thread(target=work)
+    t.start()
+    t.join(10)
+    assert [str(o.reasons[0]) for o in box["outs"]] == ["pipeline.timeout: took over 0.1 s"] * 2
