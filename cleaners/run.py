@@ -458,8 +458,9 @@ def write_batch(plan: RunPlan, result: BatchResult, duplicates: dict[str, Any],
     kill_point("placed")
     # A raw file is processed once every item cut from it has its shard in place.
     finished = []
+    items_here = Counter(it.path for it in _items_of(plan, result.index))
     for path in result.paths:
-        done_items[path] += sum(1 for it in _items_of(plan, result.index) if it.path == path)
+        done_items[path] += items_here[path]
         if done_items[path] >= plan.items_per_file.get(path, 1):
             finished.append(plan.files[path])
     store.commit_batch(finished, kept_sigs)

@@ -26,6 +26,7 @@ import logging
 import os
 import sqlite3
 from dataclasses import dataclass
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Protocol
 
@@ -197,8 +198,12 @@ class StateStore:
             self.conn.executemany(
                 "INSERT OR REPLACE INTO files (path, size, mtime, sha1) VALUES (?, ?, ?, ?)",
                 [(f.path, f.size, f.mtime, h) for f, h in zip(files, hashes)])
+            shard_ids = {shard: self._shard_id(shard) for shard in {shard for _, shard in kept}}
+            bands = []
             for sig, shard in kept:
-                self._add_doc(sig, self._shard_id(shard))
+                row = self._add_doc(sig, shard_ids[shard])
+                bands.extend(zip(sig.band_keys(), repeat(row)))
+            self.conn.executemany("INSERT OR IGNORE INTO bands (key, doc) VALUES (?, ?)", bands)
         if kept:
             self._has_docs = True
 
@@ -206,7 +211,8 @@ class StateStore:
         self.conn.execute("INSERT OR IGNORE INTO shards (name) VALUES (?)", (name,))
         return self.conn.execute("SELECT id FROM shards WHERE name = ?", (name,)).fetchone()[0]
 
-    def _add_doc(self, sig: Any, shard_id: int) -> None:
+    def _add_doc(self, sig: Any, shard_id: int) -> int:
+        """The document's row (its band keys are the caller's to insert)."""
         # A re-processed unit keeps its row: its old band keys stay behind, which can only add
         # a candidate that verification (on the current text) then rejects.
         old = self.conn.execute("SELECT row FROM docs WHERE id = ?", (sig.id,)).fetchone()
@@ -218,8 +224,7 @@ class StateStore:
         else:
             row = self.conn.execute("INSERT INTO docs (id, source, exact, length, shard) "
                                     "VALUES (?, ?, ?, ?, ?)", (sig.id, *values)).lastrowid
-        self.conn.executemany("INSERT OR IGNORE INTO bands (key, doc) VALUES (?, ?)",
-                              [(k, row) for k in sig.band_keys()])
+        return row
 
     # ---- what dedup reads --------------------------------------------------------------
     def has_docs(self) -> bool:
