@@ -13,6 +13,9 @@ STAGE = "structure"
 
 _BLANK_LINE = re.compile(r"\n[ \t\u00a0]*\n+")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# what _SPACES would change: a run of two spaces, or any of its other characters (a lone space
+# is replaced by itself, and matching each one costs more than the whole test)
+_SPACES_TO_TIDY = re.compile(r"[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]| {2}")
 
 
 def split_paragraphs(text: str) -> list[str]:
@@ -33,7 +36,7 @@ def apply(doc: Document, ctx) -> None:
     if not doc.paragraphs:
         doc.paragraphs = [Paragraph(t) for t in split_paragraphs(doc.raw_text)]
     for i, p in enumerate(doc.paragraphs):
-        tidy = _SPACES.sub(" ", p.text).strip()
+        tidy = (_SPACES.sub(" ", p.text) if _SPACES_TO_TIDY.search(p.text) else p.text).strip()
         if tidy != p.text:
             # whitespace-only change: logged without the text to keep the edit log cheap
             doc.edit(STAGE, "whitespace", "replace", para=i, span=(0, len(p.text)),

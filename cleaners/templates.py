@@ -137,7 +137,9 @@ def as_repaired(doc: Document) -> Document:
     if not any(_MOJIBAKE.search(p.text) for p in doc.paragraphs[:EDGE_LINES[0] + 3]):
         return doc
     from cleaners import unicode_fix  # ftfy with the stage's settings
-    fixed = [Paragraph(unicode_fix.repaired_text(p.text), p.kind) for p in doc.paragraphs]
+    # needs_nothing: no rule of the unicode stage (ftfy's included) can change the paragraph
+    fixed = [Paragraph(p.text if unicode_fix.needs_nothing(p.text) else unicode_fix.repaired_text(p.text),
+                       p.kind) for p in doc.paragraphs]
     return replace(doc, paragraphs=fixed, edits=[])
 
 
@@ -192,7 +194,7 @@ class PartHeader:
 
 def _sorted_rows(counts: TemplateCounts) -> list[tuple[str, str, int, set]]:
     rows = [(key, name, e[0], e[1]) for name, sc in counts.sites.items() for key, e in sc.lines.items()]
-    rows.sort(key=lambda r: (r[0], r[1]))
+    rows.sort()     # by key, then site: no two rows share both, so the counts are never compared
     return rows
 
 

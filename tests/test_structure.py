@@ -25,3 +25,19 @@ def test_html_paragraphs_keep_their_kinds():
     d.paragraphs = [Paragraph("Heading", "h"), Paragraph("  item ", "li")]
     structure.apply(d, Context())
     assert [(p.text, p.kind) for p in d.paragraphs] == [("Heading", "h"), ("item", "li")]
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", " ", "  ", "\t", "\u00a0", "\u2009", "\u3000", "\x0b",
+                                 "\u2028", "é", ".", "\u200b"]), max_size=12).map("".join))
+def test_whitespace_tidy_fast_path_changes_what_the_rule_changes(text):
+    from cleaners import structure as S
+    for para in (text, "x" + text + "y"):
+        doc = Document.new("a.txt", Origin("a.txt"), paragraphs=[Paragraph(para)])
+        S.apply(doc, None)
+        tidy = S._SPACES.sub(" ", para).strip()           # the rule, applied to every paragraph
+        assert [p.text for p in doc.paragraphs] == ([tidy] if tidy else [])
+        assert len(doc.edits) == (tidy != para)

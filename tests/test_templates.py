@@ -227,3 +227,19 @@ def test_batches_get_lines_and_headlines_without_the_counts():
     assert templates.template_lines(slim, "valley.example").tables == \
         templates.template_lines(learned, "valley.example").tables
     assert templates.known_headlines(slim) == templates.known_headlines(learned)
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_CHARS = st.sampled_from(["a", " ", "é", "Ã©", "â€™", "’", "“", "&amp;", "ﬁ", "Ａ", "e\u0301", "\u200b",
+                          "\u00a0", "Â", "\x85", "ÃŸ", "ü", "—", "Ã", "©", "\u0130", "ı"])
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(_CHARS, max_size=8).map("".join), min_size=1, max_size=4))
+def test_pre_pass_repair_skips_only_paragraphs_the_repair_would_leave(paragraphs):
+    from cleaners import unicode_fix
+    # the first line carries the mojibake signature, so the document is repaired
+    doc = page(TITLES[0], extra=("NEWS â€” " + paragraphs[0], *paragraphs[1:]))
+    repaired = templates.as_repaired(doc)
+    assert [p.text for p in repaired.paragraphs] == [unicode_fix.repaired_text(p.text) for p in doc.paragraphs]
