@@ -294,7 +294,6 @@ def _html_truth(files: list[Path], seed: int) -> dict[str, tuple[list[str], list
         i += 1
         if art.slug not in wanted:
             continue
-        site = site_of[art.site]
         chrome = [*art.related, *art.footer, "Log in to join the discussion.", *art.inserts.values()]
         truth[art.slug] = (art.paragraphs, chrome)
     return truth

@@ -33,7 +33,7 @@ from cleaners import lock as clean_lock
 from cleaners.config import Config, load_config
 from cleaners.document import Document, Reason, rejection_record
 from cleaners.limits import DocTimer, retry_io
-from cleaners.pipeline import Context, clean_document
+from cleaners.pipeline import Context
 from cleaners.state import StateStore, sha1_of
 from cleaners.writer import dumps, remove_stale_temporaries, shard_name, write_lines_atomic
 

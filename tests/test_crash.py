@@ -251,7 +251,6 @@ def test_newsclean_run_on_a_busy_clean_fails_at_once_in_one_line(world, tmp_path
 def test_newsclean_run_killed_under_prefect_then_rerun(world, tmp_path):
     """`newsclean run` (Prefect flow, batches as task runs in threads) killed between a batch's
     shards and its commit; the next run gives the uninterrupted corpus."""
-    import os
 
     raw, config, reference = world
     clean = tmp_path / "clean"

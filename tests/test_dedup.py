@@ -9,7 +9,7 @@ import numpy as np
 from cleaners import dedup
 from cleaners.config import DedupConfig
 from cleaners.state import StateStore
-from dedup_helpers import (SAME_STORY_A, SAME_STORY_B, article, edited, file_info, make_doc,
+from dedup_helpers import (SAME_STORY_A, SAME_STORY_B, article, edited, make_doc,
                            sigs_of, write_corpus)
 
 CFG = DedupConfig()
