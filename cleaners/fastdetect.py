@@ -34,9 +34,10 @@ from __future__ import annotations
 import bisect
 import random
 import re
+import struct
 import threading
+from array import array
 from functools import lru_cache
-from itertools import chain
 
 import numpy as np
 from langdetect import detector_factory
@@ -56,6 +57,7 @@ _WORD_CACHE_MAX = 100_000                      # distinct normalised words kept 
 _TOKEN_CACHE_MAX = 100_000                     # distinct raw tokens kept per process
 GROUP = 5                                      # langdetect normalises every 5th draw
 CHUNK_GROUPS = 8                               # rows made at once: ~7 groups end a trial on news
+CHUNK = 1 + GROUP * CHUNK_GROUPS
 _CONV, _ITERATION_LIMIT = Detector.CONV_THRESHOLD, Detector.ITERATION_LIMIT
 # The leader's share that proves no other language can pass CONV_THRESHOLD (see _converged).
 _LEADER_PROOF = 2 * (1.0 - _CONV)
@@ -76,21 +78,21 @@ _NORM = _NormTable()
 class _TokenGrams(dict):
     """raw token (text between two spaces) -> ids of its n-grams when a space follows it, in
     langdetect's order; cached, so a repeated token skips normalisation and the gram loop.
+    Held as array('q'), so a text's ids are joined by memcpy and read by numpy in place.
 
     Normalising a token can turn its punctuation into spaces: each piece then ends in a space."""
 
     def __init__(self, model: "Model") -> None:
-        super().__init__({"": ()})
+        super().__init__({"": array("q")})
         self.model = model
 
-    def __missing__(self, token: str) -> tuple[int, ...]:
-        ids: list[int] = []
+    def __missing__(self, token: str) -> array:
+        value = array("q")
         for word in token.translate(_NORM).split(" "):
             if word:
                 inside, tail = self.model.word_grams(word)
-                ids += inside
-                ids += tail
-        value = tuple(ids)
+                value += inside
+                value += tail
         if len(self) < _TOKEN_CACHE_MAX:
             self[token] = value
         return value
@@ -114,7 +116,8 @@ class Model:
         self.grams: list[str] = []                    # id -> n-gram
         self.table = np.empty((1024, len(self.langlist)))
         self._grow_lock = threading.Lock()
-        self.words: dict[str, tuple[tuple[int, ...], tuple[int, ...]]] = {}
+        self.words: dict[str, tuple[array, array]] = {}
+        self._row = struct.Struct(f"={len(self.langlist)}d")    # a profile row as doubles
         self.tokens = _TokenGrams(self)
         self.replay_ok = replay_matches_random()
 
@@ -133,38 +136,37 @@ class Model:
                     grown = np.empty((2 * gid, self.table.shape[1]))
                     grown[:gid] = self.table
                     self.table = grown
-                self.table[gid] = self.word_probs[gram]
+                # struct packs the floats as they are, ~10x cheaper than numpy reading a list
+                self.table[gid] = np.frombuffer(self._row.pack(*self.word_probs[gram]))
                 self.grams.append(gram)
                 self.gram_ids[gram] = gid
             return gid
 
-    def word_grams(self, word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    def word_grams(self, word: str) -> tuple[array, array]:
         """(ids of the n-grams inside the word, ids of the n-grams of the space after it) that
-        are in the profiles, in langdetect's order. `word` is normalised and holds no space."""
+        are in the profiles, in langdetect's order. `word` is normalised and holds no space.
+
+        langdetect's NGram keeps the last 3 chars, starting from a space: at char j of the word
+        its 1-, 2- and 3-grams are the slices of " " + word ending there, and none are taken
+        when the char and the one before are both capitals (NGram.capitalword)."""
         cached = self.words.get(word)
         if cached is not None:
             return cached
-        known = self.word_probs
-        inside: list[int] = []
-        grams, last = " ", " "
-        for ch in word:
-            grams = grams[1:] + ch if len(grams) >= NGram.N_GRAM else grams + ch
-            capital = ch.isupper() and last.isupper()   # NGram.capitalword
-            last = ch
-            if capital:
+        padded = " " + word + " "
+        candidates: list[str] = []
+        for j, ch in enumerate(word):            # ch is padded[j + 1]
+            if ch.isupper() and padded[j].isupper():
                 continue
-            for n in (1, 2, 3):
-                if len(grams) < n:
-                    break
-                gram = grams[-n:]
-                if gram in known:
-                    inside.append(self.gram_id(gram))
-        grams = (grams[1:] if len(grams) >= NGram.N_GRAM else grams) + " "
-        tail = [grams[-2:], grams[-3:]] if len(grams) >= 3 else [grams[-2:]]  # " " alone never counts
-        result = (tuple(inside), tuple(self.gram_id(g) for g in tail if g in known))
+            candidates += (ch, padded[j:j + 2], padded[j - 1:j + 2]) if j else (ch, padded[:2])
+        tail = (padded[-2:], padded[-3:])         # " " + one char + " " counts: 3 chars kept
+        result = (self._known_ids(candidates), self._known_ids(tail))
         if len(self.words) < _WORD_CACHE_MAX:
             self.words[word] = result
         return result
+
+    def _known_ids(self, grams) -> array:
+        ids, known, gram_id = self.gram_ids, self.word_probs, self.gram_id
+        return array("q", [ids[g] if g in ids else gram_id(g) for g in grams if g in known])
 
 
 _MODEL: Model | None = None
@@ -201,32 +203,29 @@ def target_text(text: str, max_length: int) -> str:
     return text
 
 
-def ngram_ids(text: str) -> list[int]:
+def ngram_ids(text: str) -> np.ndarray:
     """Detector._extract_ngrams of a cleaned target text, as row ids of model().table.
 
     A space normalises to a space, so the text's n-grams are those of its space-separated
-    tokens in a row; every token but the last is followed by a space."""
+    tokens in a row; every token but the last is followed by a space. Each token's ids are an
+    array('q'): one bytes join lays them end to end."""
     m = model()
     tokens = text.split(" ")
     last = tokens.pop()
-    ids: list[int] = []
-    for grams in map(m.tokens.__getitem__, tokens):
-        ids += grams
+    parts = list(map(m.tokens.__getitem__, tokens))
     *followed, final = last.translate(_NORM).split(" ")
     for word in followed:
         if word:
-            inside, tail = m.word_grams(word)
-            ids += inside
-            ids += tail
+            parts += m.word_grams(word)
     if final:
-        ids += m.word_grams(final)[0]
-    return ids
+        parts.append(m.word_grams(final)[0])
+    return np.frombuffer(b"".join(parts), dtype=np.int64)
 
 
 def extract_ngrams(text: str) -> list[str]:
     """Detector._extract_ngrams of a cleaned target text."""
     grams = model().grams
-    return [grams[i] for i in ngram_ids(text)]
+    return [grams[i] for i in ngram_ids(text).tolist()]
 
 
 # ---- random.Random, replayed ---------------------------------------------------------------
@@ -258,21 +257,21 @@ class _Replay:
         candidates = self.outputs >> self.shift
         self.kept_at = np.flatnonzero(candidates < self.n)     # outputs choice() keeps
         self.kept_at_list = self.kept_at.tolist()
-        self.picks = candidates[self.kept_at].tolist()         # the index each one picks
+        self.picks = candidates[self.kept_at].astype(np.intp)  # the index each one picks
 
     def random(self) -> float:
         """random.Random.random: 27 + 26 bits of two outputs as a double in [0, 1)."""
         while self.pos + 2 > len(self.outputs):
             self._load(2 * len(self.outputs))
-        a = int(self.outputs[self.pos]) >> 5
-        b = int(self.outputs[self.pos + 1]) >> 6
+        a = self.outputs.item(self.pos) >> 5
+        b = self.outputs.item(self.pos + 1) >> 6
         self.pos += 2
         return (a * 67108864.0 + b) * (1.0 / 9007199254740992.0)
 
     def gauss(self) -> float:
         return random.Random.gauss(self, 0.0, 1.0)
 
-    def draws(self, offset: int, count: int) -> list[int]:
+    def draws(self, offset: int, count: int) -> np.ndarray:
         """Indices picked by the choice() calls offset..offset+count-1 from here on."""
         first = bisect.bisect_left(self.kept_at_list, self.pos) + offset
         while first + count > len(self.picks):
@@ -292,7 +291,7 @@ def replay_matches_random(seeds=(0, 1, 7, 2**40 + 3), sizes=(1, 2, 3, 5, 64, 100
             rng, replay = random.Random(seed), _Replay(seed, n)
             for used in (1, 6, 41, 3, 1):
                 expected = [rng.gauss(0.0, 1.0)] + [rng.choice(range(n)) for _ in range(used)]
-                got = [replay.gauss()] + replay.draws(0, used)
+                got = [replay.gauss()] + replay.draws(0, used).tolist()
                 replay.advance(used)
                 if expected != got:
                     return False
@@ -317,49 +316,61 @@ def _converged(values: list[float], total: float, leader: int) -> tuple[bool, in
     return top / total > _CONV, values.index(top)
 
 
-def _rows(table: np.ndarray, ids: list[int], picks: list[int], weight: float) -> np.ndarray:
-    """Row 0 free, then weight + profile row of each pick (the factor langdetect multiplies by)."""
-    rows = np.empty((len(picks) + 1, table.shape[1]))
-    np.add(table[[ids[p] for p in picks]], weight, out=rows[1:])
+def _rows(table: np.ndarray, ids: np.ndarray, picks: np.ndarray, weight: float) -> np.ndarray:
+    """weight + profile row of each pick: the factor langdetect multiplies by for that draw."""
+    rows = table[ids[picks]]
+    rows += weight
     return rows
 
 
-def _trial(m: Model, table: np.ndarray, ids: list[int], replay: _Replay, weight: float,
-           leader: int) -> tuple[np.ndarray, int]:
-    """One trial of Detector._detect_block: its normalised probabilities (and the leader).
+def _trial(m: Model, table: np.ndarray, ids: np.ndarray, replay: _Replay, weight: float,
+           leader: int, out: np.ndarray) -> int:
+    """One trial of Detector._detect_block: its normalised probabilities go to `out`; returns
+    the leading language (a good first guess for the next trial).
 
-    rows[at + 1 .. at + 5] hold the factors of the next group's draws; rows[at] was used
-    already, so the normalised probabilities are written there and the 6 rows reduced."""
-    rows = _rows(table, ids, replay.draws(0, 1 + GROUP * CHUNK_GROUPS), weight)
-    prob = m.uniform * rows[1]
-    at = 1
+    A chunk of rows holds the factors of CHUNK_GROUPS groups of 5 draws after the draw of its
+    first row. That row's factor is applied already when a group starts, so the normalised
+    probabilities are written over it and the 6 rows are reduced, in order, into prob."""
+    rows = _rows(table, ids, replay.draws(0, CHUNK), weight)
+    prob = m.uniform * rows[0]
+    sums = np.empty_like(prob)
+    at = 0                                    # rows[at]: the last draw applied
     i = 0                                     # langdetect's draw counter
     while True:
-        values = prob.tolist()
-        total = sum(values)                   # langdetect: sum() of the list, in order
-        share = values[leader] / total        # _converged's first answers, inline
-        if share > _CONV:
+        if _SUM_IN_ORDER:                     # langdetect's sum() of the list, without the list
+            total = _accumulate(prob, 0, None, sums).item(-1)
+            share = prob.item(leader) / total
+        else:
+            values = prob.tolist()
+            total = sum(values)
+            share = values[leader] / total
+        if share > _CONV:                     # _converged's first answers, inline
             break
         if share < _LEADER_PROOF:
-            converged, leader = _converged(values, total, leader)
+            converged, leader = _converged(prob.tolist(), total, leader)
             if converged:
                 break
         if i >= _ITERATION_LIMIT:
             break
-        if at + GROUP >= len(rows):           # the chunk is used up: the next draws' rows
-            rows = _rows(table, ids, replay.draws(i + 1, GROUP * CHUNK_GROUPS), weight)
+        if at == CHUNK - 1:                   # the chunk is used up: draw i and the next ones
+            rows = _rows(table, ids, replay.draws(i, CHUNK), weight)
             at = 0
         _divide(prob, total, rows[at])
         _multiply_rows(rows[at:at + GROUP + 1], 0, None, prob)    # axis 0, into prob
         at += GROUP
         i += GROUP
-    prob /= total
+    _divide(prob, total, out)
     replay.advance(i + 1)
-    return prob, leader
+    return leader
 
 
 _divide = np.divide
 _multiply_rows = np.multiply.reduce
+_accumulate = np.add.accumulate
+# Before Python 3.12 sum() adds floats one after the other, as np.add.accumulate does (its last
+# element is then langdetect's sum, bit for bit); 3.12 compensates the rounding, so there the
+# list is summed by sum() itself.
+_SUM_IN_ORDER = sum([1e16, 1.0, -1e16]) == 0.0
 
 
 def probabilities(text: str, seed: int | None) -> list[Language]:
@@ -369,16 +380,18 @@ def probabilities(text: str, seed: int | None) -> list[Language]:
     if seed is None or not m.replay_ok:
         return _langdetect(m, text, seed)
     ids = ngram_ids(target_text(text, m.max_text_length))
-    if not ids:
+    if not len(ids):
         raise LangDetectException(ErrorCode.CantDetectError, "No features in text.")
     table = m.table                           # taken after the ids: holds all their rows
     replay = _Replay(seed, len(ids))
-    langprob = np.zeros(len(m.langlist))
+    trials = np.empty((m.n_trial, len(m.langlist)))
     leader = 0
-    for _ in range(m.n_trial):
+    for t in range(m.n_trial):
         alpha = m.alpha + replay.gauss() * Detector.ALPHA_WIDTH
-        prob, leader = _trial(m, table, ids, replay, alpha / Detector.BASE_FREQ, leader)
-        langprob += prob / m.n_trial
+        leader = _trial(m, table, ids, replay, alpha / Detector.BASE_FREQ, leader, trials[t])
+    # langdetect: langprob[j] += prob[j] / n_trial, trial after trial, from 0.0 (0.0 + x == x)
+    trials /= m.n_trial
+    langprob = _accumulate(trials, 0, None, trials)[-1]
     ranked = [Language(lang, p) for lang, p in zip(m.langlist, langprob.tolist())
               if p > Detector.PROB_THRESHOLD]
     ranked.sort(reverse=True)

@@ -135,7 +135,11 @@ def script_counts(text: str) -> dict[str, int]:
 
 def dominant_script(text: str) -> str | None:
     text = text[:SCRIPT_SCAN_CHARS]
-    if latin_only(text):        # Latin is the only script with letters here, if any has
+    return _dominant_script(text, latin_only(text))
+
+
+def _dominant_script(text: str, plain_latin: bool) -> str | None:
+    if plain_latin:             # Latin is the only script with letters here, if any has
         return "latin" if _SCRIPT_RUNS["latin"].search(text) else None
     counts = script_counts(text)
     return max(counts, key=counts.get) if counts else None
@@ -188,9 +192,12 @@ def _at_least(n: int, chars: str, complement: str) -> re.Pattern[str]:
     return re.compile(f"(?:[{complement}]*+[{chars}]){{{n}}}")
 
 
+_LETTER_CLASSES = (r"^\W\d_", r"\W\d_")     # _LETTER_RUNS's letters, and the other chars
+
+
 def has_letters(text: str, n: int) -> bool:
     """_letters(text) >= n, stopping at the n-th letter instead of counting them all."""
-    return n <= 0 or _at_least(n, r"^\W\d_", r"\W\d_").match(text) is not None
+    return n <= 0 or _at_least(n, *_LETTER_CLASSES).match(text) is not None
 
 
 def has_script_letters(text: str, n: int) -> bool:
@@ -241,7 +248,8 @@ def build_sample(texts: list[str], sample_chars: int, min_piece_letters: int = 2
     Each piece is cut to a third of the budget so the sample spans several paragraphs of a
     long article (one or two paragraphs share the whole budget); tiny paragraphs (bylines,
     labels) are skipped while longer ones remain."""
-    usable = [t for t in texts if has_letters(t[:200], min_piece_letters)] or texts
+    enough = _at_least(min_piece_letters, *_LETTER_CLASSES).match if min_piece_letters > 0 else None
+    usable = [t for t in texts if enough is None or enough(t, 0, 200)] or texts   # has_letters(t[:200])
     piece_cap = max(1, sample_chars // max(1, min(3, len(usable))))
     pieces, total = [], 0
     for i in spread_order(len(usable)):
@@ -269,8 +277,14 @@ def _cut(text: str, limit: int) -> str:
 def apply(doc: Document, ctx) -> None:
     cfg = ctx.config.language
     texts = [p.text for p in doc.paragraphs]
-    script = dominant_script("\n".join(texts)[:SCRIPT_SCAN_CHARS])
-    foreign = foreign_script_paragraphs(texts, script, cfg.mixed_min_letters) if script else []
+    joined = "\n".join(texts)
+    head = joined[:SCRIPT_SCAN_CHARS]
+    plain_latin = latin_only(head)
+    script = _dominant_script(head, plain_latin)        # dominant_script(joined)
+    if plain_latin and len(joined) <= SCRIPT_SCAN_CHARS:
+        foreign = []            # every paragraph was seen whole: no letter of another script
+    else:
+        foreign = foreign_script_paragraphs(texts, script, cfg.mixed_min_letters) if script else []
     skip = set(foreign)
     own_texts = [t for i, t in enumerate(texts) if i not in skip]
     doc.lang, doc.lang_prob = detect(build_sample(own_texts, cfg.sample_chars), cfg.seed,
@@ -289,11 +303,13 @@ def wanted(lang: str, keep: list[str]) -> bool:
 
 def foreign_script_paragraphs(texts: list[str], script: str, min_letters: int) -> list[int]:
     """Paragraphs with enough letters, most of them in another script than the article's."""
+    heads = [t[:PARAGRAPH_SCAN_CHARS] for t in texts]
+    if script == "latin" and latin_only("".join(heads)):
+        return []                       # no letter of another script anywhere: other == 0
     out = []
-    for i, t in enumerate(texts):
-        head = t[:PARAGRAPH_SCAN_CHARS]
+    for i, head in enumerate(heads):
         if script == "latin" and latin_only(head):
-            continue                    # no letter of another script: other == 0
+            continue
         own, other = foreign_script_letters(head, script)
         if other >= min_letters and other > own:
             out.append(i)
@@ -340,7 +356,8 @@ def stopword_candidates(doc: Document, cfg) -> list[int]:
     verbatim = _verbatim_stopwords(doc.lang)
     out = []
     for i, p in enumerate(doc.paragraphs):
-        tokens = p.text.split(None, MIXED_MAX_WORDS)[:MIXED_MAX_WORDS]
+        tokens = p.text.split(None, MIXED_MAX_WORDS)
+        del tokens[MIXED_MAX_WORDS:]    # the rest of the paragraph, if any
         if len(tokens) < cfg.mixed_min_words:
             continue                    # fewer words still once the empty ones are dropped
         # Plain prose passes on its raw tokens: each verbatim stop word stays a stop word once

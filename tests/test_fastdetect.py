@@ -117,8 +117,8 @@ def test_replay_draws_what_random_draws(seed, n, trials):
     rng, replay = random.Random(seed), fastdetect._Replay(seed, n)
     for used in trials:
         assert replay.gauss() == rng.gauss(0.0, 1.0)
-        ahead = replay.draws(0, used + 9)          # a trial reads ahead of what it uses
-        assert replay.draws(used, 9) == ahead[used:]
+        ahead = replay.draws(0, used + 9).tolist()     # a trial reads ahead of what it uses
+        assert replay.draws(used, 9).tolist() == ahead[used:]
         assert ahead[:used] == [rng.choice(range(n)) for _ in range(used)]
         replay.advance(used)
 
@@ -127,7 +127,7 @@ def test_replay_reads_past_its_first_window():
     # n = 2**k + 1 keeps barely half of the outputs: 700 draws need ~1400 > FIRST_WINDOW
     n = 2**12 + 1
     rng, replay = random.Random(3), fastdetect._Replay(3, n)
-    assert replay.draws(0, 700) == [rng.choice(range(n)) for _ in range(700)]
+    assert replay.draws(0, 700).tolist() == [rng.choice(range(n)) for _ in range(700)]
     assert fastdetect.replay_matches_random()
 
 
