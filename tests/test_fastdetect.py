@@ -193,3 +193,19 @@ def test_without_a_faithful_replay_langdetect_itself_answers(monkeypatch):
     for text in TEXTS[:6]:
         assert fast(text, 7) == reference(text, 7)
     assert fast(TEXTS[0], None)[0][0] == "en"        # seed None: fresh entropy, as langdetect
+
+
+def test_the_list_sum_path_gives_langdetects_answer_too(monkeypatch):
+    # Python 3.12+ compensates sum()'s rounding: there the list is summed by sum() itself
+    monkeypatch.setattr(fastdetect, "_SUM_IN_ORDER", False)
+    for text in TEXTS[:8]:
+        assert fast(text, 3) == reference(text, 3)
+
+
+def test_accumulate_adds_in_order_like_sum_on_this_python():
+    if not fastdetect._SUM_IN_ORDER:
+        pytest.skip("sum() compensates its rounding on this Python")
+    rng = np.random.default_rng(1)
+    for _ in range(2000):
+        values = rng.random(55) * 10.0 ** rng.uniform(-200, 200, size=55)
+        assert np.add.accumulate(values)[-1] == sum(values.tolist())
