@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 from typing import Iterator
 
@@ -54,6 +55,7 @@ _LETTER_RUNS = re.compile(r"[^\W\d_]+")
 _SCRIPT_RUNS = {name: re.compile(f"[{chars}]+") for name, chars in SCRIPT_RANGES.items()}
 _LATIN_RUNS = (("latin", _SCRIPT_RUNS["latin"]),)
 _NON_LATIN_LETTER = re.compile("[" + "".join(c for n, c in SCRIPT_RANGES.items() if n != "latin") + "]")
+_SCRIPT_LETTERS = "".join(SCRIPT_RANGES.values())    # the ranges are disjoint
 # Script letters count bounded: the dominant script of an article shows in its first 20k chars.
 SCRIPT_SCAN_CHARS = 20_000
 # A paragraph's script is judged on its first chars; its stop words on its first words.
@@ -78,6 +80,13 @@ def stopwords(lang: str | None) -> frozenset[str]:
         return frozenset()
     lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+@lru_cache(maxsize=None)
+def _verbatim_stopwords(lang: str | None) -> frozenset[str]:
+    """The stop words that norm_word leaves as they are (in practice all): a token equal to
+    one of them is a stop word without being normalised."""
+    return frozenset(w for w in stopwords(lang) if norm_word(w) == w)
 
 
 @lru_cache(maxsize=1)
@@ -125,7 +134,14 @@ def script_counts(text: str) -> dict[str, int]:
 
 
 def dominant_script(text: str) -> str | None:
-    counts = script_counts(text[:SCRIPT_SCAN_CHARS])
+    text = text[:SCRIPT_SCAN_CHARS]
+    return _dominant_script(text, latin_only(text))
+
+
+def _dominant_script(text: str, plain_latin: bool) -> str | None:
+    if plain_latin:             # Latin is the only script with letters here, if any has
+        return "latin" if _SCRIPT_RUNS["latin"].search(text) else None
+    counts = script_counts(text)
     return max(counts, key=counts.get) if counts else None
 
 
@@ -133,6 +149,60 @@ def dominant_script(text: str) -> str | None:
 def _other_scripts(script: str) -> re.Pattern[str]:
     others = "".join(chars for name, chars in SCRIPT_RANGES.items() if name != script)
     return re.compile(f"[{others}]+")
+
+
+def _range_pairs(chars: str) -> list[tuple[int, int]]:
+    """A regex class body of single chars and ranges ("A-Za-z\u00c0-\u00d6") as (lo, hi) pairs."""
+    pairs, i = [], 0
+    while i < len(chars):
+        if i + 2 < len(chars) and chars[i + 1] == "-":
+            pairs.append((ord(chars[i]), ord(chars[i + 2])))
+            i += 3
+        else:
+            pairs.append((ord(chars[i]), ord(chars[i])))
+            i += 1
+    return pairs
+
+
+def _utf8_lead_bytes(lo: int, hi: int) -> set[int]:
+    """First UTF-8 bytes of the code points lo..hi (the lead byte changes every 64 at most)."""
+    return {chr(cp).encode("utf-8", "surrogatepass")[0] for cp in [*range(lo, hi, 64), hi]}
+
+
+# UTF-8 lead bytes of every letter of a non-Latin script; general punctuation, currency and
+# other symbols (U+2000-U+2FFF, lead 0xE2) and Latin-1 (0xC2-0xC3) are not among them.
+_NON_LATIN_LEADS = sorted(set().union(*(_utf8_lead_bytes(lo, hi)
+                                        for name, chars in SCRIPT_RANGES.items() if name != "latin"
+                                        for lo, hi in _range_pairs(chars))))
+_ALL_BUT_NON_LATIN_LEADS = bytes(b for b in range(256) if b not in _NON_LATIN_LEADS)
+
+
+def latin_only(text: str) -> bool:
+    """True when `text` surely holds no letter of a non-Latin script: its UTF-8 has none of
+    their lead bytes (one C pass; English news with curly quotes and dashes passes). False
+    only means "maybe": Vietnamese letters or a combining mark share lead bytes with them."""
+    utf8 = text.encode("utf-8", "surrogatepass")
+    return not utf8.translate(None, _ALL_BUT_NON_LATIN_LEADS)
+
+
+@lru_cache(maxsize=32)
+def _at_least(n: int, chars: str, complement: str) -> re.Pattern[str]:
+    """Matches at a text's start when n of its characters are in [chars] ([complement] is the
+    rest). Possessive: each step skips other characters and takes one, never backtracking."""
+    return re.compile(f"(?:[{complement}]*+[{chars}]){{{n}}}")
+
+
+_LETTER_CLASSES = (r"^\W\d_", r"\W\d_")     # _LETTER_RUNS's letters, and the other chars
+
+
+def has_letters(text: str, n: int) -> bool:
+    """_letters(text) >= n, stopping at the n-th letter instead of counting them all."""
+    return n <= 0 or _at_least(n, *_LETTER_CLASSES).match(text) is not None
+
+
+def has_script_letters(text: str, n: int) -> bool:
+    """sum(script_counts(text).values()) >= n, stopping at the n-th letter."""
+    return n <= 0 or _at_least(n, _SCRIPT_LETTERS, "^" + _SCRIPT_LETTERS).match(text) is not None
 
 
 def foreign_script_letters(text: str, script: str) -> tuple[int, int]:
@@ -150,7 +220,7 @@ def _factory() -> detector_factory.DetectorFactory:
 
 def detect(text: str, seed: int, min_letters: int) -> tuple[str | None, float | None]:
     """Best language and its probability, or (None, None) for a text too short to tell."""
-    if sum(script_counts(text).values()) < min_letters:
+    if not has_script_letters(text, min_letters):
         return None, None
     try:   # langdetect's own answer with this seed (never its global one), ~4x faster
         best = fastdetect.probabilities(text, seed)[0]
@@ -178,7 +248,8 @@ def build_sample(texts: list[str], sample_chars: int, min_piece_letters: int = 2
     Each piece is cut to a third of the budget so the sample spans several paragraphs of a
     long article (one or two paragraphs share the whole budget); tiny paragraphs (bylines,
     labels) are skipped while longer ones remain."""
-    usable = [t for t in texts if _letters(t[:200]) >= min_piece_letters] or texts
+    enough = _at_least(min_piece_letters, *_LETTER_CLASSES).match if min_piece_letters > 0 else None
+    usable = [t for t in texts if enough is None or enough(t, 0, 200)] or texts   # has_letters(t[:200])
     piece_cap = max(1, sample_chars // max(1, min(3, len(usable))))
     pieces, total = [], 0
     for i in spread_order(len(usable)):
@@ -206,8 +277,14 @@ def _cut(text: str, limit: int) -> str:
 def apply(doc: Document, ctx) -> None:
     cfg = ctx.config.language
     texts = [p.text for p in doc.paragraphs]
-    script = dominant_script("\n".join(texts)[:SCRIPT_SCAN_CHARS])
-    foreign = foreign_script_paragraphs(texts, script, cfg.mixed_min_letters) if script else []
+    joined = "\n".join(texts)
+    head = joined[:SCRIPT_SCAN_CHARS]
+    plain_latin = latin_only(head)
+    script = _dominant_script(head, plain_latin)        # dominant_script(joined)
+    if plain_latin and len(joined) <= SCRIPT_SCAN_CHARS:
+        foreign = []            # every paragraph was seen whole: no letter of another script
+    else:
+        foreign = foreign_script_paragraphs(texts, script, cfg.mixed_min_letters) if script else []
     skip = set(foreign)
     own_texts = [t for i, t in enumerate(texts) if i not in skip]
     doc.lang, doc.lang_prob = detect(build_sample(own_texts, cfg.sample_chars), cfg.seed,
@@ -226,9 +303,14 @@ def wanted(lang: str, keep: list[str]) -> bool:
 
 def foreign_script_paragraphs(texts: list[str], script: str, min_letters: int) -> list[int]:
     """Paragraphs with enough letters, most of them in another script than the article's."""
+    heads = [t[:PARAGRAPH_SCAN_CHARS] for t in texts]
+    if script == "latin" and latin_only("".join(heads)):
+        return []                       # no letter of another script anywhere: other == 0
     out = []
-    for i, t in enumerate(texts):
-        own, other = foreign_script_letters(t[:PARAGRAPH_SCAN_CHARS], script)
+    for i, head in enumerate(heads):
+        if script == "latin" and latin_only(head):
+            continue
+        own, other = foreign_script_letters(head, script)
         if other >= min_letters and other > own:
             out.append(i)
     return out
@@ -271,13 +353,22 @@ def stopword_candidates(doc: Document, cfg) -> list[int]:
     if not stopwords(doc.lang):
         return []
     own_stops = stopwords(doc.lang)
+    verbatim = _verbatim_stopwords(doc.lang)
     out = []
     for i, p in enumerate(doc.paragraphs):
-        tokens = p.text.split(None, MIXED_MAX_WORDS)[:MIXED_MAX_WORDS]
-        words = [w for w in (t.strip(WORD_EDGES).lower() for t in tokens) if w]   # norm_word
+        tokens = p.text.split(None, MIXED_MAX_WORDS)
+        del tokens[MIXED_MAX_WORDS:]    # the rest of the paragraph, if any
+        if len(tokens) < cfg.mixed_min_words:
+            continue                    # fewer words still once the empty ones are dropped
+        # Plain prose passes on its raw tokens: each verbatim stop word stays a stop word once
+        # normalised and empty tokens only shrink the count, so the share can only grow.
+        if sum(map(verbatim.__contains__, tokens)) / len(tokens) >= cfg.mixed_max_stopword_share:
+            continue
+        # norm_word of each token (strip, then lower), empty ones dropped; maps run in C
+        words = list(filter(None, map(str.lower, map(str.strip, tokens, repeat(WORD_EDGES)))))
         if len(words) < cfg.mixed_min_words:
             continue
-        own = sum(1 for w in words if w in own_stops) / len(words)
+        own = sum(map(own_stops.__contains__, words)) / len(words)
         if own >= cfg.mixed_max_stopword_share:
             continue        # plainly the article's language: no need to score every other one
         shares = stopword_shares(words)

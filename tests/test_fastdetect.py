@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import random
+import threading
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -88,3 +90,122 @@ ALPHABET = ("abcdefgABCDEFG éèÉÀßẞṭḥẦĳǅǆ,.;-'привет ПРИ
 @given(st.text(alphabet=ALPHABET, max_size=150), st.integers(0, 3))
 def test_any_text_gives_langdetects_answer(text, seed):
     assert fast(text, seed) == reference(text, seed)
+
+
+# ---- the fast paths inside, each against the plain computation it replaces ------------------
+def test_ngrams_are_langdetects_own_ngrams():
+    for text in TEXTS + ["word, word. (word) «word» word-word WORD’s", "a  b\u3000c\u00a0d,,e "]:
+        detector_factory.init_factory()
+        detector = detector_factory._factory.create()
+        detector.append(text)
+        detector.cleaning_text()
+        cleaned = fastdetect.target_text(text, detector.max_text_length)
+        assert cleaned == detector.text
+        assert fastdetect.extract_ngrams(cleaned) == detector._extract_ngrams()
+
+
+def test_mostly_non_latin_text_loses_its_latin_letters_like_langdetect():
+    kept = "Городской совет approved the plan on Monday"          # Latin letters outnumber
+    dropped = "Городской совет в понедельник утвердил plan"       # Cyrillic more than twice
+    assert "approved" in fastdetect.target_text(kept, 10_000)
+    assert "plan" not in fastdetect.target_text(dropped, 10_000)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(0, 2**64), st.integers(1, 40_000), st.lists(st.integers(1, 60), max_size=8))
+def test_replay_draws_what_random_draws(seed, n, trials):
+    rng, replay = random.Random(seed), fastdetect._Replay(seed, n)
+    for used in trials:
+        assert replay.gauss() == rng.gauss(0.0, 1.0)
+        ahead = replay.draws(0, used + 9).tolist()     # a trial reads ahead of what it uses
+        assert replay.draws(used, 9).tolist() == ahead[used:]
+        assert ahead[:used] == [rng.choice(range(n)) for _ in range(used)]
+        replay.advance(used)
+
+
+def test_replay_reads_past_its_first_window():
+    # n = 2**k + 1 keeps barely half of the outputs: 700 draws need ~1400 > FIRST_WINDOW
+    n = 2**12 + 1
+    rng, replay = random.Random(3), fastdetect._Replay(3, n)
+    assert replay.draws(0, 700).tolist() == [rng.choice(range(n)) for _ in range(700)]
+    assert fastdetect.replay_matches_random()
+
+
+def plain_converged(values, total):
+    return max(v / total for v in values) > 0.99999
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.floats(0.0, 1e300), min_size=2, max_size=55), st.integers(0, 54))
+def test_leader_shortcut_answers_like_the_full_max(values, leader):
+    total = sum(values)
+    if total <= 0 or total == float("inf"):
+        return
+    leader %= len(values)
+    converged, new_leader = fastdetect._converged(values, total, leader)
+    assert converged == plain_converged(values, total)
+    if new_leader != leader:
+        assert values[new_leader] == max(values)
+
+
+@pytest.mark.parametrize("values, expected", [
+    ([1.0, 1e-6, 1e-6], True),              # the leader passes the threshold
+    ([1.0, 1e-4, 1e-4], False),             # close, but not past it
+    ([1e-9, 1.0, 1e-6], True),              # a stale leader: the full max finds the new one
+    ([1e-9, 1.0, 1e-3], False),
+])
+def test_leader_shortcut_on_the_edges(values, expected):
+    assert fastdetect._converged(values, sum(values), 0)[0] is expected
+
+
+def test_grouped_product_is_the_sequential_product_bit_for_bit():
+    rng = np.random.default_rng(0)
+    for _ in range(2000):
+        rows = rng.random((6, 55)) * 10.0 ** rng.uniform(-12, 0, size=(6, 1))
+        sequential = rows[0].copy()
+        for row in rows[1:]:
+            sequential *= row
+        grouped = np.empty(55)
+        np.multiply.reduce(rows, axis=0, out=grouped)
+        assert grouped.tobytes() == sequential.tobytes()
+
+
+def test_threads_sharing_the_model_get_langdetects_answers():
+    texts = [f"{TEXTS[i % 17]} {i} " + " ".join(chr(0x4e00 + 37 * i + k) for k in range(30))
+             for i in range(40)]                  # new n-grams: the profile table grows meanwhile
+    expected = [reference(t, 1) for t in texts]
+    results = [None] * len(texts)
+
+    def work(k):
+        for i in range(k, len(texts), 4):
+            results[i] = fast(texts[i], 1)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == expected
+
+
+def test_without_a_faithful_replay_langdetect_itself_answers(monkeypatch):
+    monkeypatch.setattr(fastdetect.model(), "replay_ok", False)
+    for text in TEXTS[:6]:
+        assert fast(text, 7) == reference(text, 7)
+    assert fast(TEXTS[0], None)[0][0] == "en"        # seed None: fresh entropy, as langdetect
+
+
+def test_the_list_sum_path_gives_langdetects_answer_too(monkeypatch):
+    # Python 3.12+ compensates sum()'s rounding: there the list is summed by sum() itself
+    monkeypatch.setattr(fastdetect, "_SUM_IN_ORDER", False)
+    for text in TEXTS[:8]:
+        assert fast(text, 3) == reference(text, 3)
+
+
+def test_accumulate_adds_in_order_like_sum_on_this_python():
+    if not fastdetect._SUM_IN_ORDER:
+        pytest.skip("sum() compensates its rounding on this Python")
+    rng = np.random.default_rng(1)
+    for _ in range(2000):
+        values = rng.random(55) * 10.0 ** rng.uniform(-200, 200, size=55)
+        assert np.add.accumulate(values)[-1] == sum(values.tolist())

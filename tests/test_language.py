@@ -251,3 +251,81 @@ def test_any_text_gets_a_language_or_none_and_the_same_one_twice(paras):
     assert (first.lang, first.lang_prob) == (second.lang, second.lang_prob)
     assert first.lang is None or (0.0 < first.lang_prob <= 1.0)
     assert [e.para for e in first.edits] == [e.para for e in second.edits]
+
+
+# ---- fast paths, each against the plain computation it stands for --------------------------
+def test_latin_only_never_misses_a_letter_of_another_script():
+    # every code point of every non-Latin range, alone and inside Latin text
+    for name, chars in language.SCRIPT_RANGES.items():
+        if name == "latin":
+            continue
+        for lo, hi in language._range_pairs(chars):
+            for cp in range(lo, hi + 1):
+                assert not language.latin_only(f"The council {chr(cp)}"), hex(cp)
+    english = "“We’re glad,” said Mary — €2.4m, 3½ km… naïve café Œuvre ﬁne ™"
+    assert language.latin_only(english) and language.latin_only("")
+    assert language.latin_only("\ud800") is False     # a lone surrogate: "maybe", no crash
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0xFFFF), max_size=60))
+def test_latin_only_agrees_with_the_script_ranges(text):
+    if language.latin_only(text):
+        assert language._NON_LATIN_LETTER.search(text) is None
+
+
+LETTERY = st.text(alphabet="ab É1_ ²ж中-.\n\u0301", max_size=80)
+
+
+@settings(max_examples=300, deadline=None)
+@given(LETTERY, st.integers(0, 30))
+def test_letter_thresholds_agree_with_counting(text, n):
+    assert language.has_letters(text, n) == (language._letters(text) >= n)
+    assert language.has_script_letters(text, n) == (sum(language.script_counts(text).values()) >= n)
+
+
+@pytest.mark.parametrize("text", [EN[0], RU_PARA, "12 345 — !", "", "Ωmega café", "Việt Nam ở",
+                                  "The council сhoose рublish", "中文 and English words here"])
+def test_dominant_script_fast_path_agrees_with_the_counts(text):
+    counts = language.script_counts(text)
+    assert language.dominant_script(text) == (max(counts, key=counts.get) if counts else None)
+
+
+def plain_stopword_candidates(doc, cfg):
+    """stopword_candidates as it was written before its fast path (the reference)."""
+    own_stops = language.stopwords(doc.lang)
+    out = []
+    for i, p in enumerate(doc.paragraphs):
+        tokens = p.text.split(None, language.MIXED_MAX_WORDS)[:language.MIXED_MAX_WORDS]
+        words = [w for w in map(language.norm_word, tokens) if w]
+        if len(words) < cfg.mixed_min_words:
+            continue
+        own = sum(1 for w in words if w in own_stops) / len(words)
+        if own >= cfg.mixed_max_stopword_share:
+            continue
+        shares = language.stopword_shares(words)
+        shares.pop(doc.lang, 0.0)
+        if shares and max(shares.values()) >= own + language.MIXED_LEAD:
+            out.append(i)
+    return out
+
+
+TOKENS = ["the", "The", "THE", "(the", "the,", "«the»", "—", "...", "of", "and", "el", "la", "de",
+          "que", "y", "und", "der", "harbour", "council", "market", "Dupont", "1,204;", "*", "İ"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(TOKENS), max_size=40), min_size=1, max_size=6),
+       st.sampled_from(["en", "es", "de"]))
+def test_stopword_candidates_fast_path_agrees_with_the_plain_one(paragraphs, lang):
+    doc = make_doc([" ".join(p) for p in paragraphs])
+    doc.lang = lang
+    cfg = Config().language
+    assert language.stopword_candidates(doc, cfg) == plain_stopword_candidates(doc, cfg)
+
+
+def test_stopword_candidates_fast_path_positive_and_negative():
+    cfg = Config().language
+    doc = make_doc([EN[0], ES_PARA, RESULTS_PARA])
+    doc.lang = "en"
+    assert language.stopword_candidates(doc, cfg) == plain_stopword_candidates(doc, cfg) == [1]
