@@ -25,6 +25,7 @@ Prefect runs with a temporary server (no PREFECT_API_URL), as a first `newsclean
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import platform
@@ -345,6 +346,9 @@ def main(argv: list[str] | None = None) -> int:
     unknown = only - set(SECTIONS)
     if unknown:
         ap.error(f"--only: unknown {sorted(unknown)}")
+    if "html" in only and importlib.util.find_spec("trafilatura") is None:
+        # checked first: finding out after the long sections would lose them
+        ap.error("html: trafilatura is not installed; `make bench` installs the bench extra")
     args.work.mkdir(parents=True, exist_ok=True)
     results: dict[str, Any] = {
         "machine": {"cores": os.cpu_count(), "python": platform.python_version(),
@@ -370,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
             "naive_loop": naive, "newsclean_run": flow_run,
             "ratio": round(naive["wall_s"] / flow_run["wall_s"], 2),
             "target": "newsclean run >= 3x faster than the naive loop"}
+    save(results, args.out, started)   # a section that fails later loses nothing
     if "overhead" in only:
         workers = workers_of(flow_run.get("runner"))
         _say(f"python -m cleaners.run --workers {workers} on {args.docs} documents")
@@ -393,6 +398,7 @@ def main(argv: list[str] | None = None) -> int:
             if "throughput" in results:     # the scheduled case: no temporary server to boot
                 results["throughput"]["ratio_with_running_server"] = round(
                     results["throughput"]["naive_loop"]["wall_s"] / served["wall_s"], 2)
+    save(results, args.out, started)
     if "memory" in only:
         big = corpus(args.work, args.mem_docs, args.seed)
         _say(f"newsclean run on {args.mem_docs} documents")
@@ -405,16 +411,21 @@ def main(argv: list[str] | None = None) -> int:
             "growth_main": round(large["peak_rss_main_mb"] / small["peak_rss_main_mb"] - 1, 3),
             "growth_tree": round(large["peak_rss_tree_mb"] / small["peak_rss_tree_mb"] - 1, 3),
             "target": "peak RSS of the larger run within 20% of the smaller"}
+    save(results, args.out, started)
     if "html" in only:
         _say(f"HTML: {args.html_pages} pages, newsclean's extractor and trafilatura.extract")
         results["html"] = html_bench(args.work, args.html_pages, args.seed)
-    results["bench_seconds"] = round(time.perf_counter() - started, 1)
-    results["machine"]["load_at_end"] = round(os.getloadavg()[0], 2)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    save(results, args.out, started)
     print(summary(results))
     print(f"figures in {args.out}")
     return 0
+
+
+def save(results: dict[str, Any], out: Path, started: float) -> None:
+    results["bench_seconds"] = round(time.perf_counter() - started, 1)
+    results["machine"]["load_at_end"] = round(os.getloadavg()[0], 2)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
 
 
 def _say(what: str) -> None:

@@ -384,7 +384,8 @@ class _Decider:
         One flat array (4 bytes a key) instead of a dict of lists keeps 100k documents small."""
         if self._flat is None:
             keys = np.frombuffer(b"".join(s.bands for s in self.sigs), dtype=np.int32)
-            owners = np.repeat(np.arange(len(self.sigs)), [len(s.bands) // 4 for s in self.sigs])
+            owners = np.repeat(np.arange(len(self.sigs), dtype=np.int32),   # int32: half the memory
+                               [len(s.bands) // 4 for s in self.sigs])
             order = np.argsort(keys, kind="stable")
             self._flat = keys[order], owners[order]
         return self._flat

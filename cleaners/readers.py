@@ -46,14 +46,14 @@ _LOOKS_LIKE_PAGE = re.compile(r"^\s*(?:<!doctype\s+html|<html[\s>])", re.I)
 
 
 # ---- the interface the run uses -----------------------------------------------------------
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)   # one of each per raw file: no __dict__
 class FileInfo:
     path: str           # relative to RAW, posix "/"
     size: int
     mtime: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)   # one of each per raw file: no __dict__
 class WorkItem:
     path: str
     first_line: int | None = None   # a plain .jsonl cut into the 1-based inclusive line range

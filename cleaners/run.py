@@ -33,6 +33,7 @@ from cleaners import lock as clean_lock
 from cleaners.config import Config, load_config
 from cleaners.document import Document, Reason, rejection_record
 from cleaners.limits import DocTimer, retry_io
+from cleaners.memory import release_free_memory
 from cleaners.pipeline import Context
 from cleaners.state import StateStore, sha1_of
 from cleaners.writer import dumps, remove_stale_temporaries, shard_name, write_lines_atomic
@@ -325,6 +326,7 @@ def learn_templates(clean_dir: Path, parts: Iterable[str], cfg: Config,
     else:   # with the ledger of counted files: a re-run after a kill never counts them twice
         scanned = {it.path for b in plan.batches for it in b.scan_items}
         template_ledger.save(clean_dir, plan.work_dir, learned, plan.files, plan.status, scanned)
+    release_free_memory()   # the merge's rows and the ledger's text (cleaners/memory.py)
     return learned
 
 
@@ -417,7 +419,9 @@ def _count_reject(result: BatchResult, reasons: list[Reason]) -> None:
 # ---- dedup (global) and write ---------------------------------------------------------
 def decide_duplicates(results: list[BatchResult], store: StateStore, cfg: Config) -> Any:
     sigs = [s for r in sorted(results, key=lambda r: r.index) for s in r.sigs]
-    return dedup.decide(sigs, store, cfg.dedup)
+    decided = dedup.decide(sigs, store, cfg.dedup)
+    release_free_memory()   # the band key arrays and the shingles read for verification
+    return decided
 
 
 def write_batch(plan: RunPlan, result: BatchResult, duplicates: dict[str, Any],
@@ -526,6 +530,8 @@ def finish_run(plan: RunPlan, results: list[BatchResult], dedup_result: Any,
     kill_point("report")
     rep = report.build_report(plan.clean_dir, run_info, parts=parts, each=each)
     json_path, html_path = report.write_report(plan.clean_dir, plan.run_id, rep)
+    del rep
+    release_free_memory()
     shutil.rmtree(plan.work_dir, ignore_errors=True)
     return {"run_id": plan.run_id, "units": run_info["units"], "reasons": dict(reasons),
             "report_json": str(json_path), "report_html": str(html_path),

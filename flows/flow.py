@@ -84,7 +84,9 @@ def clean_corpus(raw_dir: str = "raw", clean_dir: str = "clean", config_path: st
             counts = _map(pool, scan_task, raw_dir=raw, work_dir=work, cfg=unmapped(quote(cfg)),
                           index=[g.index for g in groups], items=[quote(g.items) for g in groups],
                           segments=[quote(g.segments) for g in groups])
-            learned = R.learn_templates(plan.clean_dir, [f.result() for f in counts], cfg, plan=plan)
+            # on a worker when there is a pool: the merge's many small objects would stay in the
+            # flow's heap (fragmented, not returned); the flow gets back the compact result
+            learned = run_batch(R.learn_templates, plan.clean_dir, [f.result() for f in counts], cfg, plan)
             steps["templates"] = time.perf_counter() - t
 
             t = time.perf_counter()
