@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 from typing import Optional
@@ -42,6 +43,9 @@ def run(raw: Path = typer.Argument(Path("raw"), help="folder of raw articles (wa
     """Clean the new and changed units of RAW into CLEAN (a Prefect flow run)."""
     from flows import tempserver
 
+    # SIGTERM (a scheduler's timeout, `kill`) ends the run through the finally blocks below: the
+    # temporary server is stopped, CLEAN/.lock released (by default Python would just die)
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
     # no Prefect server configured: start the temporary one now, so that it boots while this
     # process imports Prefect and the cleaners (flows/tempserver.py)
     server = tempserver.TemporaryServer().start() if tempserver.needed() else None
@@ -51,6 +55,10 @@ def run(raw: Path = typer.Argument(Path("raw"), help="folder of raw articles (wa
         if server:
             server.stop()
     _print_summary(summary)
+
+
+def _exit_on_sigterm(signum: int, frame) -> None:
+    raise SystemExit(128 + signum)
 
 
 def _checked_run(raw: Path, clean: Path, config: Optional[Path], batch_size: Optional[int],

@@ -51,7 +51,7 @@ class TemporaryServer:
                             "PREFECT__SERVER_FINAL": "1", "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
         # output to nowhere: a server that outlives a killed run must not hold the caller's pipe
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL, env=env)
+                                     stderr=subprocess.DEVNULL, env=env, preexec_fn=_die_with_parent())
         self.url = f"http://127.0.0.1:{port}/api"
         return self
 
@@ -86,6 +86,26 @@ class TemporaryServer:
                 self.proc.kill()
                 self.proc.wait()
         self.proc = None
+
+
+PR_SET_PDEATHSIG = 1     # linux/prctl.h
+
+
+def _die_with_parent():
+    """On Linux, a function for Popen's preexec_fn asking the kernel to send the server SIGTERM
+    when this process dies, however it dies (SIGKILL, a crash, an OOM kill): a killed run must
+    not leave a server running on its own. Elsewhere None (a killed run's server stays up).
+    Called in the child between fork and exec, before this process has started any thread."""
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+    import signal
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return lambda: prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
 
 
 def _deliver_prefect_messages(timeout: float = 15.0) -> None:

@@ -57,3 +57,56 @@ def test_needed_only_without_an_api_url(tmp_path, monkeypatch):
     assert tempserver.needed()
     monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:4200/api")
     assert not tempserver.needed()
+
+
+def _wait_for(condition, timeout: float = 30.0) -> bool:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.prefect
+def test_sigterm_stops_the_run_with_its_server_and_releases_clean(tmp_path):
+    import signal
+
+    from cleaners import lock
+
+    home, clean = tmp_path / "prefect_home", tmp_path / "clean"
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "newsclean"), "run", str(REPO / "raw"),
+                             str(clean), "--no-progress"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=_env(home))
+    try:   # the server is started right after the handler is set
+        assert _wait_for(lambda: [p for p in _processes_with_home(home) if p != proc.pid])
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(60) == 128 + signal.SIGTERM
+    finally:
+        proc.kill()
+    assert _wait_for(lambda: _processes_with_home(home) == [], 20)
+    lock.release(lock.acquire(clean, wait=False))    # not left held
+
+
+@pytest.mark.prefect
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_a_killed_run_takes_its_server_with_it(tmp_path):
+    import signal
+    import time
+
+    home = tmp_path / "prefect_home"
+    parent = subprocess.Popen([sys.executable, "-c", "import time; from flows import tempserver; "
+                               "tempserver.TemporaryServer().start(); time.sleep(120)"],
+                              cwd=REPO, env=_env(home))
+    try:
+        assert _wait_for(lambda: [p for p in _processes_with_home(home) if p != parent.pid])
+        time.sleep(1)
+        server = [p for p in _processes_with_home(home) if p != parent.pid]
+        assert server, "a server whose parent lives stays up"
+        parent.send_signal(signal.SIGKILL)        # no handler, no finally: only the kernel acts
+        parent.wait(10)
+    finally:
+        parent.kill()
+    assert _wait_for(lambda: _processes_with_home(home) == [], 20)
