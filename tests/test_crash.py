@@ -201,8 +201,8 @@ def test_templates_of_a_killed_run_are_not_counted_twice(world, tmp_path):
 
 
 def kill_processes_of(prefect_home):
-    """SIGKILL every process started with this PREFECT_HOME (a killed `newsclean run` leaves
-    its temporary Prefect server behind, in a session of its own). Linux /proc."""
+    """SIGKILL every process started with this PREFECT_HOME (a killed `newsclean run`'s
+    temporary server stops by itself on the parent-death signal, but not at once). Linux /proc."""
     import os
 
     needle = f"PREFECT_HOME={prefect_home}".encode()
