@@ -286,7 +286,6 @@ def _time_extractor(files: list[Path], extract) -> dict[str, Any]:
 def _html_truth(files: list[Path], seed: int) -> dict[str, tuple[list[str], list[str]]]:
     """slug -> (body paragraphs, chrome lines) of each generated page."""
     gen = Generator(seed)
-    site_of = {s["key"]: s for s in gen.sites}
     wanted = {f.stem for f in files}
     truth = {}
     i = 0
