@@ -22,7 +22,7 @@ from typing import Callable, TypeVar
 
 from cleaners.document import Document, Reason
 from cleaners import pipeline
-from cleaners.pipeline import Context, Outcome, clean_document, run_stage
+from cleaners.pipeline import Context, Outcome, run_stage
 
 T = TypeVar("T")
 
@@ -40,7 +40,7 @@ def alarm_usable() -> bool:
 
 
 class DocTimer:
-    """`with DocTimer(seconds) as timer: timer.clean(doc, ctx)` for each document of a batch.
+    """`with DocTimer(seconds) as timer: timer.clean_all(docs, ctx)` for a batch's documents.
 
     seconds <= 0 switches the limit off. The SIGALRM handler is installed for the batch only and
     the previous one restored afterwards."""
@@ -71,26 +71,8 @@ class DocTimer:
         signal.setitimer(signal.ITIMER_REAL, 0)
 
     def clean(self, doc: Document, ctx: Context) -> Outcome:
-        """clean_document under the limit; an overrun is a rejection with its reason."""
-        if self.seconds <= 0:
-            return clean_document(doc, ctx)
-        deadline = time.perf_counter() + self.seconds
-        try:
-            try:
-                if self.use_alarm:
-                    self._armed = True
-                    signal.setitimer(signal.ITIMER_REAL, self.seconds)
-                outcome = clean_document(doc, ctx, timeout=self.seconds)
-            finally:
-                if self.use_alarm:
-                    self._disarm()
-        except DocTimeout:      # also when the alarm lands just as the document finished
-            outcome = Outcome(doc, False, [timeout_reason(self.seconds)])
-        if outcome.kept and time.perf_counter() > deadline:
-            # the last stage overran where nothing could stop it: same rule, same reason
-            outcome = Outcome(doc, False, [timeout_reason(self.seconds)])
-        return outcome
-
+        """One document under the limit; an overrun is a rejection with its reason."""
+        return self.clean_all([doc], ctx)[0]
 
     def clean_all(self, docs: list[Document], ctx: Context) -> list[Outcome]:
         """Every document through every stage, one stage at a time over the whole list: a

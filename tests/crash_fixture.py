@@ -191,3 +191,20 @@ def run_forked(raw: Path, clean: Path, config: Path, kill_at: str | None = None,
 def summaries(clean: Path) -> list[dict]:
     return [json.loads(p.read_text()) for p in sorted(clean.parent.glob(f"{clean.name}.summary-*.json"))]
 
+
+
+def processes_started_with(prefect_home) -> list[int]:
+    """Pids of the processes (other than this one) whose environment has this PREFECT_HOME:
+    a run's temporary Prefect server and workers. Linux /proc."""
+    import os
+
+    needle = f"PREFECT_HOME={prefect_home}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit() and int(entry.name) != os.getpid():
+            try:
+                if needle in (entry / "environ").read_bytes().split(b"\0"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from crash_fixture import (UNITS, article, assert_each_unit_at_most_once, finish, make_raw,
-                           outcome, run_forked, run_plain, sources, start_forked, summaries,
-                           write_config, write_txt)
+                           outcome, processes_started_with, run_forked, run_plain, sources,
+                           start_forked, summaries, write_config, write_txt)
 
 KILLED = -signal.SIGKILL
 
@@ -199,27 +199,12 @@ def test_templates_of_a_killed_run_are_not_counted_twice(world, tmp_path):
     assert results["killed"] == results["straight"]
 
 
-def _processes_started_with(prefect_home) -> list[int]:
-    import os
-
-    needle = f"PREFECT_HOME={prefect_home}".encode()
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit() and int(entry.name) != os.getpid():
-            try:
-                if needle in (entry / "environ").read_bytes().split(b"\0"):
-                    found.append(int(entry.name))
-            except OSError:
-                continue
-    return found
-
-
 def kill_processes_of(prefect_home):
     """SIGKILL every process started with this PREFECT_HOME (a killed `newsclean run`'s
     temporary server stops by itself on the parent-death signal, but not at once). Linux /proc."""
     import os
 
-    for pid in _processes_started_with(prefect_home):
+    for pid in processes_started_with(prefect_home):
         try:
             os.kill(pid, signal.SIGKILL)
         except ProcessLookupError:
@@ -252,7 +237,7 @@ def test_newsclean_run_on_a_busy_clean_fails_at_once_in_one_line(world, tmp_path
     assert busy.stderr.strip().count("\n") == 0 and "in use by run pid" in busy.stderr
     assert "Traceback" not in busy.stderr
     assert "Flow run" not in busy.stdout + busy.stderr     # refused before the flow began
-    assert not _processes_started_with(tmp_path / "prefect-home")  # its server stopped with it
+    assert not processes_started_with(tmp_path / "prefect-home")  # its server stopped with it
     assert not (clean / "corpus").exists()
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from crash_fixture import processes_started_with
 from flows import tempserver
 
 REPO = Path(__file__).resolve().parent.parent
@@ -15,18 +16,6 @@ REPO = Path(__file__).resolve().parent.parent
 def _env(home: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
     return env | {"PREFECT_HOME": str(home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false"}
-
-
-def _processes_with_home(home: Path) -> list[int]:
-    found = []
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            try:
-                if f"PREFECT_HOME={home}".encode() in (proc / "environ").read_bytes().split(b"\0"):
-                    found.append(int(proc.name))
-            except OSError:
-                continue
-    return found
 
 
 @pytest.mark.prefect
@@ -42,7 +31,7 @@ def test_run_without_a_server_starts_one_and_stops_it(tmp_path):
     assert list((tmp_path / "clean" / "corpus").glob("*.jsonl"))
     assert "Starting temporary server" not in text          # ours, not Prefect's own
     assert "Error logging to API" not in text               # last logs sent before it stopped
-    assert _processes_with_home(home) == []
+    assert processes_started_with(home) == []
 
 
 def test_needed_only_without_an_api_url(tmp_path, monkeypatch):
@@ -81,12 +70,12 @@ def test_sigterm_stops_the_run_with_its_server_and_releases_clean(tmp_path):
                              str(clean), "--no-progress"], stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL, env=_env(home))
     try:   # the server is started right after the handler is set
-        assert _wait_for(lambda: [p for p in _processes_with_home(home) if p != proc.pid])
+        assert _wait_for(lambda: [p for p in processes_started_with(home) if p != proc.pid])
         proc.send_signal(signal.SIGTERM)
         assert proc.wait(60) == 128 + signal.SIGTERM
     finally:
         proc.kill()
-    assert _wait_for(lambda: _processes_with_home(home) == [], 20)
+    assert _wait_for(lambda: processes_started_with(home) == [], 20)
     lock.release(lock.acquire(clean, wait=False))    # not left held
 
 
@@ -101,12 +90,12 @@ def test_a_killed_run_takes_its_server_with_it(tmp_path):
                                "tempserver.TemporaryServer().start(); time.sleep(120)"],
                               cwd=REPO, env=_env(home))
     try:
-        assert _wait_for(lambda: [p for p in _processes_with_home(home) if p != parent.pid])
+        assert _wait_for(lambda: [p for p in processes_started_with(home) if p != parent.pid])
         time.sleep(1)
-        server = [p for p in _processes_with_home(home) if p != parent.pid]
+        server = [p for p in processes_started_with(home) if p != parent.pid]
         assert server, "a server whose parent lives stays up"
         parent.send_signal(signal.SIGKILL)        # no handler, no finally: only the kernel acts
         parent.wait(10)
     finally:
         parent.kill()
-    assert _wait_for(lambda: _processes_with_home(home) == [], 20)
+    assert _wait_for(lambda: processes_started_with(home) == [], 20)
