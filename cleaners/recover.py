@@ -150,6 +150,7 @@ def forget_index_entries(store: Any, paths: set[str]) -> int:
             chunk = rows[start:start + 500]
             marks = ",".join("?" * len(chunk))
             conn.execute(f"DELETE FROM bands WHERE doc IN ({marks})", chunk)
+            conn.execute(f"DELETE FROM bands_pending WHERE doc IN ({marks})", chunk)
             conn.execute(f"DELETE FROM docs WHERE row IN ({marks})", chunk)
         conn.execute("COMMIT")
     except BaseException:

@@ -589,6 +589,7 @@ def run_local(raw_dir: str | Path, clean_dir: str | Path, cfg: Config | None = N
             done: Counter = Counter()
             for r in results:
                 write_batch(plan, r, dd.duplicates, store, done)
+            store.merge_pending_bands()    # the run's band keys, in one sorted merge (cleaners/state.py)
             steps["write"] = time.perf_counter() - t
             return finish_run(plan, results, dd, steps, learned, runner="local", each=each,
                               parts=min(workers, len(plan.batches)) if pool else 1)

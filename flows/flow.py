@@ -109,6 +109,7 @@ def clean_corpus(raw_dir: str = "raw", clean_dir: str = "clean", config_path: st
             done: Counter = Counter()
             for r in results:
                 R.write_batch(plan, r, dd.duplicates, store, done)
+            store.merge_pending_bands()    # the run's band keys, in one sorted merge (cleaners/state.py)
             steps["write"] = time.perf_counter() - t
             # the batch pool's workers read the shards for the report, then go
             on_workers = isinstance(pool, BatchPool)

@@ -95,6 +95,54 @@ def test_commit_batch_persists_files_and_signatures(dirs):
         assert store.stored_texts([stored]) == {stored.row: docs[0].text}
 
 
+def _band_rows(store, table):
+    return store.conn.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
+def test_band_keys_wait_in_pending_until_the_store_closes_and_are_found_meanwhile(dirs):
+    raw, clean = dirs
+    docs = [make_doc("a.txt", article(1)), make_doc("b.txt", article(2))]
+    sigs = sigs_of(docs)
+    keys = {k for s in sigs for k in s.band_keys()}
+    with StateStore.open(clean, raw) as store:       # a new, empty store
+        write_corpus(clean, "r-00001.jsonl", docs)
+        store.commit_batch([file_info(raw, "a.txt")], [(sigs[0], "r-00001.jsonl")])
+        store.commit_batch([file_info(raw, "b.txt")], [(sigs[1], "r-00001.jsonl")])
+        assert _band_rows(store, "bands") == 0 and _band_rows(store, "bands_pending") > 0
+        pending = store.band_candidates(keys)       # found before the merge
+        assert set(pending) == keys
+    with StateStore.open(clean, raw) as store:
+        assert _band_rows(store, "bands_pending") == 0 and _band_rows(store, "bands") > 0
+        assert store.band_candidates(keys) == pending     # the same answer after it
+
+
+def test_pending_band_keys_of_a_killed_run_are_merged_when_the_store_opens(dirs):
+    raw, clean = dirs
+    docs = [make_doc("a.txt", article(1))]
+    store = StateStore.open(clean, raw)
+    write_corpus(clean, "r-00001.jsonl", docs)
+    store.commit_batch([file_info(raw, "a.txt")], [(sigs_of(docs)[0], "r-00001.jsonl")])
+    store.conn.close()                               # killed: close() never ran
+    with StateStore.open(clean, raw) as store:
+        assert _band_rows(store, "bands_pending") == 0
+        assert _band_rows(store, "bands") == len(sigs_of(docs)[0].band_keys())
+
+
+def test_store_made_before_the_pending_table_gains_it_and_keeps_its_keys(dirs):
+    raw, clean = dirs
+    docs = [make_doc("a.txt", article(1))]
+    write_corpus(clean, "r-00001.jsonl", docs)
+    StateStore.open(clean, raw).close()             # rebuilt from the shard: keys in `bands`
+    conn = sqlite3.connect(clean / "state" / "state.sqlite")
+    rows = conn.execute("SELECT COUNT(*) FROM bands").fetchone()[0]
+    conn.execute("DROP TABLE bands_pending")         # as an earlier version made the store
+    conn.commit()
+    conn.close()
+    with StateStore.open(clean, raw) as store:
+        assert _band_rows(store, "bands") == rows > 0 and _band_rows(store, "bands_pending") == 0
+        store.commit_batch([file_info(raw, "b.txt")], [])
+
+
 def test_commit_batch_is_one_transaction(dirs):
     raw, clean = dirs
 
