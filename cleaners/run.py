@@ -472,6 +472,16 @@ def write_batch(plan: RunPlan, result: BatchResult, duplicates: dict[str, Any],
     return counts
 
 
+def write_all(plan: RunPlan, results: list[BatchResult], duplicates: dict[str, Any],
+              store: StateStore) -> None:
+    """Write every batch, in order, then merge the run's band keys into the store's index
+    (one merge in key order: see cleaners/state.py)."""
+    done: Counter = Counter()
+    for r in results:
+        write_batch(plan, r, duplicates, store, done)
+    store.merge_pending_bands()
+
+
 def _as_duplicate(rec: dict[str, Any], ed: dict[str, Any], dup: Any) -> tuple[str, str]:
     """(rejected line, edit-log line) of a kept record that dedup named a duplicate."""
     reason = f"dedup.{dup.kind}: {dup.message}"
@@ -586,10 +596,7 @@ def run_local(raw_dir: str | Path, clean_dir: str | Path, cfg: Config | None = N
             dd = decide_duplicates(results, store, cfg)
             steps["dedup"] = time.perf_counter() - t
             t = time.perf_counter()
-            done: Counter = Counter()
-            for r in results:
-                write_batch(plan, r, dd.duplicates, store, done)
-            store.merge_pending_bands()    # the run's band keys, in one sorted merge (cleaners/state.py)
+            write_all(plan, results, dd.duplicates, store)
             steps["write"] = time.perf_counter() - t
             return finish_run(plan, results, dd, steps, learned, runner="local", each=each,
                               parts=min(workers, len(plan.batches)) if pool else 1)

@@ -6,7 +6,7 @@ One SQLite file, CLEAN/state/state.sqlite (WAL journal), with
     docs    row, id, source, exact, length, shard    kept articles (shard = corpus file holding it)
     bands   key, doc                       LSH band keys of kept articles -> docs.row
     bands_pending  key, doc                the band keys of this run's batches, until the run
-                                           closes the store and merges them into `bands`
+                                           merges them into `bands` (after its last write)
     shards  id, name                       corpus shard names, stored once
     meta    schema version, signature parameters
 
@@ -224,16 +224,15 @@ class StateStore:
         if kept:
             self._has_docs = True
 
-    def merge_pending_bands(self) -> int:
+    def merge_pending_bands(self) -> None:
         """Move the committed batches' band keys into the band index, in key order, in one
-        transaction (see the module's docstring); returns how many rows were pending."""
-        pending = self.conn.execute("SELECT COUNT(*) FROM bands_pending").fetchone()[0]
-        if pending:
-            with self._transaction():
-                self.conn.execute("INSERT OR IGNORE INTO bands (key, doc) "
-                                  "SELECT key, doc FROM bands_pending ORDER BY key, doc")
-                self.conn.execute("DELETE FROM bands_pending")
-        return pending
+        transaction (see the module's docstring)."""
+        if self.conn.execute("SELECT 1 FROM bands_pending LIMIT 1").fetchone() is None:
+            return
+        with self._transaction():
+            self.conn.execute("INSERT OR IGNORE INTO bands (key, doc) "
+                              "SELECT key, doc FROM bands_pending ORDER BY key, doc")
+            self.conn.execute("DELETE FROM bands_pending")
 
     def _shard_id(self, name: str) -> int:
         self.conn.execute("INSERT OR IGNORE INTO shards (name) VALUES (?)", (name,))

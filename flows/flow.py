@@ -7,7 +7,6 @@ followed by the shard writes (one batch at a time, in order) and the report.
 from __future__ import annotations
 
 import time
-from collections import Counter
 from pathlib import Path
 from typing import Any, Callable
 
@@ -106,10 +105,7 @@ def clean_corpus(raw_dir: str = "raw", clean_dir: str = "clean", config_path: st
             steps["dedup"] = time.perf_counter() - t
 
             t = time.perf_counter()
-            done: Counter = Counter()
-            for r in results:
-                R.write_batch(plan, r, dd.duplicates, store, done)
-            store.merge_pending_bands()    # the run's band keys, in one sorted merge (cleaners/state.py)
+            R.write_all(plan, results, dd.duplicates, store)
             steps["write"] = time.perf_counter() - t
             # the batch pool's workers read the shards for the report, then go
             on_workers = isinstance(pool, BatchPool)
