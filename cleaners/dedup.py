@@ -111,12 +111,13 @@ class DocSig:
 def spill_shingles(sigs: list[DocSig], path: str | Path) -> None:
     """Write the shingles of `sigs` to one file and keep only where they are (in place)."""
     offset = 0
+    name = str(path)     # one string for the batch: the flow holds each signature until dedup
     with open(path, "wb") as out:
         for s in sigs:
             if s.spilled is not None:
                 continue
             out.write(s.shingles)
-            s.shingle_count, s.spilled, s.shingles = len(s.shingles) // 4, (str(path), offset), b""
+            s.shingle_count, s.spilled, s.shingles = len(s.shingles) // 4, (name, offset), b""
             offset += s.shingle_count * 4
 
 
@@ -281,7 +282,7 @@ class UnionFind:
 
 
 # ---- the decision ----------------------------------------------------------------------
-@dataclass
+@dataclass(slots=True)    # one per document of the run: ~100 bytes with slots, ~400 without
 class _Member:
     """One node of a cluster: a document of this run or one already in the corpus."""
     id: str
@@ -316,7 +317,7 @@ class _Decider:
             self.nodes.append(_Member(s.id, s.source, s.exact, s.length, s.artifacts, s.date,
                                       order, False, s.n_shingles(), sig=s))
         self.new_count = len(self.nodes)
-        self._flat: tuple[np.ndarray, np.ndarray] | None = None
+        self._table: tuple[np.ndarray, np.ndarray] | None = None
         self._loaded: OrderedDict[int, np.ndarray] = OrderedDict()   # bounded: SHINGLE_CACHE
 
     # -- pairs ---------------------------------------------------------------------------
@@ -379,26 +380,26 @@ class _Decider:
                 for y in range(x + 1, len(members)):
                     self.try_pair(members[x], members[y])
 
-    def flat_keys(self) -> tuple[np.ndarray, np.ndarray]:
-        """Every band key of this run (int32) and the document it belongs to, sorted by key.
-        One flat array (4 bytes a key) instead of a dict of lists keeps 100k documents small."""
-        if self._flat is None:
-            keys = np.frombuffer(b"".join(s.bands for s in self.sigs), dtype=np.int32)
-            owners = np.repeat(np.arange(len(self.sigs), dtype=np.int32),   # int32: half the memory
-                               [len(s.bands) // 4 for s in self.sigs])
-            order = np.argsort(keys, kind="stable")
-            self._flat = keys[order], owners[order]
-        return self._flat
+    def band_table(self) -> tuple[np.ndarray, np.ndarray]:
+        """The band keys of this run's documents that have any, one row per document (int32:
+        4 bytes a key), and the index of each row's document."""
+        if self._table is None:
+            owners = np.fromiter((i for i, s in enumerate(self.sigs) if s.bands), dtype=np.int32)
+            keys = np.frombuffer(b"".join(self.sigs[i].bands for i in owners.tolist()), dtype=np.int32)
+            self._table = keys.reshape(len(owners), self.cfg.bands), owners
+        return self._table
 
     def shared_buckets(self) -> Iterator[list[int]]:
-        """Groups of this run's documents that share a band key."""
-        keys, owners = self.flat_keys()
-        if not keys.size:
-            return
-        starts = np.concatenate(([0], np.flatnonzero(np.diff(keys)) + 1))
-        ends = np.append(starts[1:], len(keys))
-        for g in np.flatnonzero(ends - starts > 1):
-            yield owners[starts[g]:ends[g]].tolist()
+        """Groups of this run's documents that share a band key, band by band: sorting one
+        band's column at a time needs a few bytes per document, not the whole run's keys."""
+        keys, owners = self.band_table()
+        for column in keys.T:
+            order = np.argsort(column, kind="stable")
+            sorted_keys = column[order]
+            starts = np.concatenate(([0], np.flatnonzero(np.diff(sorted_keys)) + 1))
+            ends = np.append(starts[1:], len(sorted_keys))
+            for g in np.flatnonzero(ends - starts > 1):
+                yield owners[order[starts[g]:ends[g]]].tolist()
 
     def corpus_pass(self) -> None:
         """Candidates from the corpus already on disk, verified on their stored text."""
@@ -421,13 +422,16 @@ class _Decider:
 
     def stored_candidates(self, store: "StateStore") -> dict[int, set[int]]:
         """New document -> rows of stored documents sharing a band key (an exact copy shares
-        all of them, so no separate exact-hash lookup is needed)."""
-        keys, owners = self.flat_keys()
-        rows_of_key = store.band_candidates(np.unique(keys).tolist())
+        all of them, so no separate exact-hash lookup is needed). Asked one band at a time:
+        the keys of a whole large run as Python ints would be ~36 bytes each at once."""
+        keys, owners = self.band_table()
         wanted: dict[int, set[int]] = {}
-        if rows_of_key:
-            hit = np.isin(keys, np.fromiter(rows_of_key, dtype=np.int32, count=len(rows_of_key)))
-            for key, i in zip(keys[hit].tolist(), owners[hit].tolist()):
+        for column in keys.T:
+            rows_of_key = store.band_candidates(np.unique(column).tolist())
+            if not rows_of_key:
+                continue
+            hit = np.isin(column, np.fromiter(rows_of_key, dtype=np.int32, count=len(rows_of_key)))
+            for key, i in zip(column[hit].tolist(), owners[hit].tolist()):
                 wanted.setdefault(i, set()).update(rows_of_key[key])
         return wanted
 
