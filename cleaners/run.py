@@ -93,10 +93,10 @@ class BatchResult:
     rejected: int = 0
     reasons: Counter = field(default_factory=Counter)
     stage_seconds: dict[str, float] = field(default_factory=dict)
-    paths: list[str] = field(default_factory=list)
     units: int = 0
     seconds: float = 0.0
-    sha1: dict[str, str] = field(default_factory=dict)   # raw path -> content sha1, hashed here
+    # (The flow holds every batch's result until the writes: what it can read from the plan or
+    # the staging file, such as the batch's raw paths and their sha1, is not carried here.)
 
 
 # ---- plan ------------------------------------------------------------------------------
@@ -336,11 +336,10 @@ def clean_batch(raw_dir: Path, work_dir: Path, batch: Batch, cfg: Config,
     started = time.perf_counter()
     ctx = Context(config=cfg, templates=learned)
     staged = Path(work_dir) / f"batch-{batch.index:05d}.staged"
-    result = BatchResult(batch.index, str(staged), [], paths=sorted({it.path for it in batch.items}),
-                         units=batch.units)
-    result.sha1 = _whole_file_hashes(Path(raw_dir), batch)
+    result = BatchResult(batch.index, str(staged), [], units=batch.units)
+    sha1 = _whole_file_hashes(Path(raw_dir), batch)
     with DocTimer(cfg.run.doc_timeout_seconds) as timer:
-        lines = _clean_units(raw_dir, work_dir, batch, cfg, ctx, result, timer)
+        lines = _file_lines(sha1) + _clean_units(raw_dir, work_dir, batch, cfg, ctx, result, sha1, timer)
     write_lines_atomic(staged, lines)
     # the flow keeps every batch's signatures until dedup: their shingles wait on disk
     dedup.spill_shingles(result.sigs, Path(work_dir) / f"shingles-{batch.index:05d}.bin")
@@ -365,19 +364,24 @@ def _whole_file_hashes(raw_dir: Path, batch: Batch) -> dict[str, str]:
 # A staged line: kind, id, whether the record already carries its raw fields, the record and
 # its edit-log line (or nothing), tab-separated. JSON never holds a raw tab or newline, so the
 # flow writes the shards from these strings and parses only the lines it must change.
+# The file begins with a "file" line per raw file the batch hashed: {"path", "sha1"}.
 def _staged(kind: str, rec: dict[str, Any], edits: dict[str, Any] | None, batch: Batch,
-            result: BatchResult) -> str:
+            sha1: dict[str, str]) -> str:
     path = rec["source"].split("#", 1)[0]
-    complete = path in result.sha1
+    complete = path in sha1
     if complete:
         size, mtime = batch.files[path]
-        rec.update(raw_size=size, raw_mtime=mtime, raw_sha1=result.sha1[path])
+        rec.update(raw_size=size, raw_mtime=mtime, raw_sha1=sha1[path])
     return "\t".join((kind, rec["id"], "1" if complete else "0", dumps(rec),
                       dumps(edits) if edits is not None else "")) + "\n"
 
 
+def _file_lines(sha1: dict[str, str]) -> list[str]:
+    return [f"file\t\t\t{dumps({'path': path, 'sha1': digest})}\t\n" for path, digest in sha1.items()]
+
+
 def _clean_units(raw_dir: Path, work_dir: Path, batch: Batch, cfg: Config, ctx: Context,
-                 result: BatchResult, timer: DocTimer) -> list[str]:
+                 result: BatchResult, sha1: dict[str, str], timer: DocTimer) -> list[str]:
     units = list(batch_units(Path(raw_dir), Path(work_dir), batch, cfg))
     docs = [u for u in units if isinstance(u, Document)]
     outcomes = iter(timer.clean_all(docs, ctx))         # stage by stage over the batch
@@ -385,7 +389,7 @@ def _clean_units(raw_dir: Path, work_dir: Path, batch: Batch, cfg: Config, ctx: 
     for unit in units:
         if isinstance(unit, readers.Rejected):
             lines.append(_staged("rejected", rejection_record(unit.source, unit.reasons), None,
-                                 batch, result))
+                                 batch, sha1))
             _count_reject(result, unit.reasons)
             continue
         outcome = next(outcomes)
@@ -394,13 +398,13 @@ def _clean_units(raw_dir: Path, work_dir: Path, batch: Batch, cfg: Config, ctx: 
         if outcome.kept:
             result.kept += 1
             result.sigs.append(dedup.signature(unit, cfg.dedup))
-            lines.append(_staged("kept", unit.to_record(), unit.edits_record("kept"), batch, result))
+            lines.append(_staged("kept", unit.to_record(), unit.edits_record("kept"), batch, sha1))
         else:
             status = "quarantine" if outcome.quarantine else "rejected"
             reasons = [str(r) for r in outcome.reasons]
             lines.append(_staged(status, rejection_record(unit.source, outcome.reasons, unit,
                                                           quarantine=outcome.quarantine),
-                                 unit.edits_record(status, reasons), batch, result))
+                                 unit.edits_record(status, reasons), batch, sha1))
             _count_reject(result, outcome.reasons)
     return lines
 
@@ -432,13 +436,15 @@ def write_batch(plan: RunPlan, result: BatchResult, duplicates: dict[str, Any],
     file the batch did not hash) are parsed and rewritten here."""
     corpus, rejected, edits, kept_sigs = [], [], [], []
     sig_of = {s.id: s for s in result.sigs}
-    for path, sha1 in result.sha1.items():
-        if path in plan.files:
-            store.remember_sha1(plan.files[path], sha1)
     name = shard_name(plan.run_id, result.index)
     with open(result.staged, encoding="utf-8") as staged:
         for line in staged:
             kind, doc_id, complete, rec_json, ed_json = line.rstrip("\n").split("\t")
+            if kind == "file":          # a raw file the batch hashed (the lines come first)
+                hashed = json.loads(rec_json)
+                if hashed["path"] in plan.files:
+                    store.remember_sha1(plan.files[hashed["path"]], hashed["sha1"])
+                continue
             if complete != "1":
                 rec = json.loads(rec_json)
                 rec.update(_raw_fields(plan, rec["source"], store))
@@ -463,7 +469,7 @@ def write_batch(plan: RunPlan, result: BatchResult, duplicates: dict[str, Any],
     # A raw file is processed once every item cut from it has its shard in place.
     finished = []
     items_here = Counter(it.path for it in _items_of(plan, result.index))
-    for path in result.paths:
+    for path in sorted(items_here):
         done_items[path] += items_here[path]
         if done_items[path] >= plan.items_per_file.get(path, 1):
             finished.append(plan.files[path])

@@ -49,6 +49,25 @@ def test_every_record_names_its_raw_file_version(tmp_path):
     assert not list((clean / ".work").glob("*/*")) if (clean / ".work").exists() else True
 
 
+def test_files_a_batch_hashed_are_not_hashed_again_by_the_flow(tmp_path, monkeypatch):
+    """The batches hash the raw files they read whole and stage the sha1s beside their records;
+    the writes hand them to the store, which then reads only the feed cut over two batches."""
+    from cleaners import state
+
+    raw, clean = tmp_path / "raw", tmp_path / "clean"
+    _write_raw(raw)
+    cfg = Config()
+    cfg.run.batch_size = 2
+    hashed_by_store = []
+    real = state.sha1_of
+    monkeypatch.setattr(state, "sha1_of", lambda path: hashed_by_store.append(path.name) or real(path))
+    run_local(raw, clean, cfg)
+    assert hashed_by_store == ["feed.jsonl"]
+    for rec in _records(clean, "corpus") + _records(clean, "rejected"):
+        path = raw / rec["source"].split("#", 1)[0]
+        assert rec["raw_sha1"] == hashlib.sha1(path.read_bytes()).hexdigest()
+
+
 def test_template_scan_runs_in_pieces_of_about_a_thousand_units():
     from cleaners.readers import WorkItem
     from cleaners.run import Batch, scan_groups
