@@ -51,6 +51,7 @@ class Family:
     end: re.Pattern | None = None                 # matched at the end of the line
     requires: tuple[str, ...] = ()                # one of these must be in the lower-cased line
     weak: bool = False                            # prose that continues the body stays body
+    footer_only: bool = False                     # before the body the line is the site's own
 
     def matches(self, text: str, words: int, low: str | None = None) -> bool:
         if words > self.max_words:
@@ -98,7 +99,8 @@ def catalogue() -> tuple[Family, ...]:
         fams.append(Family(name, spec.get("note", ""), int(spec.get("max_words", 12)),
                            bool(spec.get("in_body", False)), bool(spec.get("terminator", False)),
                            bool(spec.get("list_head", False)), _compile(spec), _compile_end(spec),
-                           _compile_requires(spec), bool(spec.get("weak", False))))
+                           _compile_requires(spec), bool(spec.get("weak", False)),
+                           bool(spec.get("footer_only", False))))
     return tuple(fams)
 
 
@@ -761,7 +763,8 @@ def _template_share(ln: Line, ev: Evidence) -> float:
 
 
 def header_line(ln: Line, plan: Plan, ev: Evidence, protected: set[int], on) -> None:
-    if ln.family:
+    fam = family_named().get(ln.family or "")
+    if ln.family and not (fam is not None and fam.footer_only):
         plan.drop(ln.index, ln.family, "header zone")
     elif ln.title_inside and on("title_repeat"):
         plan.drop(ln.index, "title_repeat", "header line holding the title")

@@ -198,6 +198,12 @@ POSITIVE = [
     ("header_zone", "head", "Local Edition"),
     ("link_line", "foot", "https://gazette.example/harbour/pier"),
     ("symbol_line", "mid", "* * *"),
+    ("caption", "mid", "File photo / EPA"),
+    ("caption", "mid", "Handout picture via Reuters"),
+    ("caption", "mid", "The rebuilt landing stage as drawn by the architects | Photo courtesy of the council"),
+    ("digest", "foot", "Key takeaways: the pier will be rebuilt, work starts in March, and the "
+                       "fleet unloads elsewhere until June."),
+    ("digest", "foot", "TL;DR: the town is rebuilding its pier."),
 ]
 
 
@@ -259,6 +265,13 @@ NEGATIVE = [
     ("inline_related", ["FULL TIME: Rovers 2 United 1"]),
     ("inline_related", ["Also — and this matters to the fleet — the council agreed to pay for a crane."]),
     ("ad_label", ["Harbour Rovers 2 Millbrook United 1", "Attendance: 18,412"]),
+    ("caption", ["He keeps a photo courtesy of his late brother, the pier's last keeper, on the "
+                 "wall of the harbour office."]),
+    ("caption", ["File photos show the pier before the storm, when it was still open to walkers."]),
+    ("caption", ["Stock: shares in the ferry company rose 3% on the news."]),
+    ("digest", ["Key takeaways from the budget were debated for three hours by councillors."]),
+    ("digest", ["The takeaway for boat owners is simple: book a mooring early."]),
+    ("digest", ["Key points: the pier reopens in June, and fares stay the same."]),
 ]
 
 
@@ -440,6 +453,14 @@ def test_publisher_blurb_after_the_footer_goes():
              "the newsroom, contact news@gazette.example.")
     doc = clean(article(foot=["© 2025 Harbour Gazette", blurb]))
     assert removed(doc).get(blurb) == "boilerplate.about"
+
+
+def test_takeaways_box_before_the_body_survives():
+    # some sites open an article with its key points: they are the site's own content
+    line = "Key takeaways: the pier will be rebuilt, and work is expected to start in March."
+    doc = clean([TITLE, line, *BODY])
+    assert line in kept(doc)
+    assert_body_intact(doc)
 
 
 def test_ai_summary_inside_the_body_survives():
