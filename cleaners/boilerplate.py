@@ -328,7 +328,9 @@ def is_menu(text: str) -> bool:
 
 
 # patterns used on every line are compiled here once, not looked up in re's cache per call
-_CONTROL_SEPARATORS = re.compile(r"[\s|•·,/:;()\[\]]+")
+# anything but a word character, apostrophe or hyphen parts control words: separators, and
+# the symbols sites put on their controls ("Sections ▾", "≡ Menu", "Share ↗")
+_CONTROL_SEPARATORS = re.compile(r"[^\w'’-]+")
 _FOOTER_TOKEN = re.compile(r"[\w'-]+")
 _SENTENCE_SPLIT = re.compile(r"[.?!:]\s+")
 _BEFORE_CREDIT = re.compile(r"^(.+?)\s*\([^()]{2,80}\)$")
@@ -466,8 +468,10 @@ def protected_lines(lines: list[Line]) -> set[int]:
         if any(_example_form(x) for x in run):
             run = [x for x in run if _example_form(x)]
         elif run:
-            # plain examples share the first one's shape (all menus, all labels)
-            run = [x for x in run if x.family == run[0].family]
+            # plain examples share the first one's shape (all menus, all labels); a figure's
+            # caption the page set between the sentence and its example is not the example
+            first = next((x for x in run if x.family != "caption"), run[0])
+            run = [x for x in run if x.family == first.family]
         keep.update(x.index for x in run)
     return keep
 

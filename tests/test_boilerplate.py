@@ -204,6 +204,17 @@ POSITIVE = [
     ("digest", "foot", "Key takeaways: the pier will be rebuilt, work starts in March, and the "
                        "fleet unloads elsewhere until June."),
     ("digest", "foot", "TL;DR: the town is rebuilding its pier."),
+    ("nav", "head", "≡ Menu"),
+    ("nav", "head", "Sections ▾"),
+    ("menu", "head", "Sections ▾  Search  Subscribe"),
+    ("menu", "head", "Accessibility links"),
+    ("inline_related", "mid", "[Read: Ferry fares to rise in spring]"),
+    ("inline_related", "mid", "(See also: Council leader steps down after budget row)"),
+    ("caption", "mid", "Image via Flickr"),
+    ("ai_summary", "foot", "As the situation continues to develop, it remains to be seen how the "
+                           "harbour board will respond."),
+    ("ai_summary", "foot", "This article was generated with the help of AI and reviewed by our "
+                           "editorial team."),
 ]
 
 
@@ -272,6 +283,12 @@ NEGATIVE = [
     ("digest", ["Key takeaways from the budget were debated for three hours by councillors."]),
     ("digest", ["The takeaway for boat owners is simple: book a mooring early."]),
     ("digest", ["Key points: the pier reopens in June, and fares stay the same."]),
+    ("inline_related", ["(Read the full statement on the council's website, where it was posted "
+                        "on Tuesday.)"]),
+    ("caption", ["Photos via social media show the flooded quay at high tide."]),
+    ("ai_summary", ["The report was written by a committee using data from the harbour board."]),
+    ("ai_summary", ["As the investigation continues, the harbour police have asked witnesses to "
+                    "come forward."]),
 ]
 
 
@@ -453,6 +470,24 @@ def test_publisher_blurb_after_the_footer_goes():
              "the newsroom, contact news@gazette.example.")
     doc = clean(article(foot=["© 2025 Harbour Gazette", blurb]))
     assert removed(doc).get(blurb) == "boilerplate.about"
+
+
+@pytest.mark.parametrize("last", [
+    "It remains to be seen whether the council can afford the repayments if the fleet shrinks.",
+    "As the works go on, the harbour board will publish a weekly update for boat owners.",
+])
+def test_ordinary_closing_paragraph_survives(last):
+    doc = clean(article(foot=[last]))
+    assert kept(doc) == [*BODY, last]
+
+
+def test_caption_between_an_intro_and_its_example_goes_and_the_example_stays():
+    mid = ["The council's web page names the route in a single line, for example:",
+           "Image via Flickr", "Home > Harbour > Pier works > Closures"]
+    doc = clean(article(mid=mid))
+    assert removed(doc).get("Image via Flickr") == "boilerplate.caption"
+    assert mid[0] in kept(doc) and mid[2] in kept(doc)
+    assert_body_intact(doc)
 
 
 def test_takeaways_box_before_the_body_survives():

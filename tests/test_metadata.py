@@ -67,6 +67,11 @@ def test_site_controls_run_together_are_not_the_title():
     assert doc.title == "Can the ferries run all winter?"
 
 
+def test_site_controls_with_their_icons_are_not_the_title():
+    doc = run(["Sections ▾  Search  Subscribe", TITLE, LEDE])
+    assert doc.title == TITLE
+
+
 def test_headline_of_real_words_is_not_a_control_row():
     doc = run(["Search for missing sailor resumes in northern islands", LEDE])
     assert doc.title == "Search for missing sailor resumes in northern islands"
