@@ -33,6 +33,10 @@ from cleaners.document import Document
 STAGE = "boilerplate"
 PATTERNS = Path(__file__).parent / "patterns"
 
+# Families a page sets between any two paragraphs, wherever they fall: figures' captions and
+# ad slots. Between a sentence ending in ':' and its example they are not the example.
+INSERTED = ("caption", "ad_label")
+
 # Families decided in code (no phrase list); named here so they can be disabled like the rest.
 STRUCTURAL = ("title_repeat", "menu", "share_row", "link_line", "symbol_line", "template",
               "site_phrase", "other_headline", "bare_headline", "header_zone", "footer_zone")
@@ -362,6 +366,12 @@ def _is_share_row(tokens: list[str]) -> bool:
         t in lex["anchors"] or t in lex["fillers"] for t in tokens)
 
 
+def is_caption(ln: "Line") -> bool:
+    """Does the line read as a picture credit (the caption family's own patterns)?"""
+    folded = fold(ln.text)
+    return family_named()["caption"].matches(folded, ln.words, folded.casefold())
+
+
 def is_link_only(text: str) -> bool:
     # both forms of _URL hold "http(s)://" or "www.": without either there is no link
     if ("://" not in text and "www." not in text) or not _URL.search(text):
@@ -468,9 +478,9 @@ def protected_lines(lines: list[Line]) -> set[int]:
         if any(_example_form(x) for x in run):
             run = [x for x in run if _example_form(x)]
         elif run:
-            # plain examples share the first one's shape (all menus, all labels); a figure's
-            # caption the page set between the sentence and its example is not the example
-            first = next((x for x in run if x.family != "caption"), run[0])
+            # plain examples share the first one's shape (all menus, all labels); a caption or
+            # an ad slot the page set between the sentence and its example is not the example
+            first = next((x for x in run if x.family not in INSERTED), run[0])
             run = [x for x in run if x.family == first.family]
         keep.update(x.index for x in run)
     return keep
@@ -793,6 +803,9 @@ def body_line(lines: list[Line], ln: Line, plan: Plan, ev: Evidence, protected: 
         plan.drop(ln.index, "title_repeat", "the title again")
     elif fam is not None and fam.in_body:
         plan.drop(ln.index, fam.name, "body line matches family")
+    elif ln.family == "copyright" and on("caption") and is_caption(ln):
+        # "© AFP" between two body paragraphs credits the picture there, not the page
+        plan.drop(ln.index, "caption", "a © credit between body paragraphs")
     elif ln.family in ("menu", "share_row"):
         plan.drop(ln.index, ln.family, "body line has the shape of a " + ln.family.replace("_", " "))
     elif ln.kind == "caption" and on("caption"):

@@ -286,6 +286,7 @@ NEGATIVE = [
     ("inline_related", ["(Read the full statement on the council's website, where it was posted "
                         "on Tuesday.)"]),
     ("caption", ["Photos via social media show the flooded quay at high tide."]),
+    ("caption", ["The © sign on the old boathouse was painted over by its new owners."]),
     ("ai_summary", ["The report was written by a committee using data from the harbour board."]),
     ("ai_summary", ["As the investigation continues, the harbour police have asked witnesses to "
                     "come forward."]),
@@ -481,13 +482,28 @@ def test_ordinary_closing_paragraph_survives(last):
     assert kept(doc) == [*BODY, last]
 
 
-def test_caption_between_an_intro_and_its_example_goes_and_the_example_stays():
+@pytest.mark.parametrize("inserted,family", [("Image via Flickr", "caption"),
+                                              ("PUBLICIDAD", "ad_label")])
+def test_page_insert_between_an_intro_and_its_example_goes_and_the_example_stays(inserted, family):
     mid = ["The council's web page names the route in a single line, for example:",
-           "Image via Flickr", "Home > Harbour > Pier works > Closures"]
+           inserted, "Home > Harbour > Pier works > Closures"]
     doc = clean(article(mid=mid))
-    assert removed(doc).get("Image via Flickr") == "boilerplate.caption"
+    assert removed(doc).get(inserted) == f"boilerplate.{family}"
     assert mid[0] in kept(doc) and mid[2] in kept(doc)
     assert_body_intact(doc)
+
+
+def test_labels_introduced_as_examples_stay_when_nothing_else_follows():
+    mid = ["The regulator said the labels it accepts are plain ones, such as:", "Advertisement",
+           "Sponsored"]
+    doc = clean(article(mid=mid))
+    assert all(x in kept(doc) for x in mid)
+
+
+def test_agency_credit_between_body_paragraphs_goes_as_a_caption():
+    doc = clean(article(mid=["© AFP"]))
+    assert removed(doc).get("© AFP") == "boilerplate.caption"
+    assert kept(doc) == BODY
 
 
 def test_takeaways_box_before_the_body_survives():
