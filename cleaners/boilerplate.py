@@ -366,8 +366,12 @@ def _is_share_row(tokens: list[str]) -> bool:
         t in lex["anchors"] or t in lex["fillers"] for t in tokens)
 
 
-def is_caption(ln: "Line") -> bool:
-    """Does the line read as a picture credit (the caption family's own patterns)?"""
+def is_bare_credit(ln: "Line") -> bool:
+    """"© AFP", "© Jane Doe/Reuters": a © line with no year that reads as a picture credit
+    (the caption family's own patterns). Between body paragraphs it is a caption, and it
+    ends an article only when no prose at all follows it."""
+    if ln.family != "copyright" or _DIGITS.search(ln.text):
+        return False
     folded = fold(ln.text)
     return family_named()["caption"].matches(folded, ln.words, folded.casefold())
 
@@ -450,7 +454,9 @@ AFTER_BODY = "after the last body paragraph"
 
 
 # ---- zones -----------------------------------------------------------------------------
-_LIST_ITEM = re.compile(r"^\s*(?:[-–•*·▪]|\d{1,2}[.)])\s+")
+# a marker, then the item; a line that ends with a dash too is a decorated label
+# ("- Advertisement -", "— Sponsored —"), not a list item
+_LIST_ITEM = re.compile(r"^\s*(?:[-–•*·▪]|\d{1,2}[.)])\s+(?!.*\s[-–—]\s*$)")
 
 
 def _example_form(ln: Line) -> bool:
@@ -538,6 +544,8 @@ def tail_is_footer(lines: list[Line], at: int, answers_allowed: bool) -> bool:
         else:
             real += 1
             real_words += ln.words
+    if is_bare_credit(lines[at]):
+        return real + soft == 0     # a picture credit, then the story's last paragraph
     if real == 0:
         return soft <= 3
     return real == 1 and real_words <= lex["blurb_words"] and real + soft <= 2
@@ -803,7 +811,7 @@ def body_line(lines: list[Line], ln: Line, plan: Plan, ev: Evidence, protected: 
         plan.drop(ln.index, "title_repeat", "the title again")
     elif fam is not None and fam.in_body:
         plan.drop(ln.index, fam.name, "body line matches family")
-    elif ln.family == "copyright" and on("caption") and is_caption(ln):
+    elif is_bare_credit(ln) and on("caption"):
         # "© AFP" between two body paragraphs credits the picture there, not the page
         plan.drop(ln.index, "caption", "a © credit between body paragraphs")
     elif ln.family in ("menu", "share_row"):

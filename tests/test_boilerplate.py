@@ -204,6 +204,7 @@ POSITIVE = [
     ("digest", "foot", "Key takeaways: the pier will be rebuilt, work starts in March, and the "
                        "fleet unloads elsewhere until June."),
     ("digest", "foot", "TL;DR: the town is rebuilding its pier."),
+    ("copyright", "foot", "All content © 2022 Harbour Gazette Media. Reproduction prohibited."),
     ("nav", "head", "≡ Menu"),
     ("nav", "head", "Sections ▾"),
     ("menu", "head", "Sections ▾  Search  Subscribe"),
@@ -287,6 +288,7 @@ NEGATIVE = [
                         "on Tuesday.)"]),
     ("caption", ["Photos via social media show the flooded quay at high tide."]),
     ("caption", ["The © sign on the old boathouse was painted over by its new owners."]),
+    ("copyright", ["The harbour board said reproduction of the old pier plans was prohibited."]),
     ("ai_summary", ["The report was written by a committee using data from the harbour board."]),
     ("ai_summary", ["As the investigation continues, the harbour police have asked witnesses to "
                     "come forward."]),
@@ -483,7 +485,8 @@ def test_ordinary_closing_paragraph_survives(last):
 
 
 @pytest.mark.parametrize("inserted,family", [("Image via Flickr", "caption"),
-                                              ("PUBLICIDAD", "ad_label")])
+                                              ("PUBLICIDAD", "ad_label"),
+                                              ("- Advertisement -", "ad_label")])
 def test_page_insert_between_an_intro_and_its_example_goes_and_the_example_stays(inserted, family):
     mid = ["The council's web page names the route in a single line, for example:",
            inserted, "Home > Harbour > Pier works > Closures"]
@@ -498,6 +501,20 @@ def test_labels_introduced_as_examples_stay_when_nothing_else_follows():
            "Sponsored"]
     doc = clean(article(mid=mid))
     assert all(x in kept(doc) for x in mid)
+
+
+def test_agency_credit_before_the_last_paragraph_does_not_end_the_article():
+    # the last paragraph is short and holds footer words ("follow", "contact"): after a
+    # copyright line it would pass for a footer blurb, but "© AFP" credits a picture
+    last = "Fishermen said they would follow the works closely and contact the council weekly."
+    doc = clean([TITLE, *BODY, "© AFP", last])
+    assert kept(doc) == [*BODY, last]
+    assert removed(doc).get("© AFP") == "boilerplate.caption"
+
+
+def test_site_copyright_at_the_end_still_goes():
+    doc = clean(article(foot=["© Harbour Gazette"]))
+    assert kept(doc) == BODY
 
 
 def test_agency_credit_between_body_paragraphs_goes_as_a_caption():
