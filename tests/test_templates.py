@@ -42,6 +42,18 @@ def test_line_common_to_many_sites_is_template_for_a_site_seen_once():
     assert learned["host0.example"]["lines"] == {}          # one doc: nothing of its own
 
 
+def test_three_stories_on_three_sites_make_a_common_line_in_a_small_run():
+    # a small run (a first run, a kit of a few dozen pages) sees each page label only a few
+    # times; three different stories from different sites are enough, two are not
+    label = "Tap to view gallery"
+    docs = [page(t, site=f"host{i}.example", extra=(label, "x")) for i, t in enumerate(TITLES[:3])]
+    docs += [page(f"Plain story {i}", site="plain.example", extra=()) for i in range(20)]
+    learned = templates.learn(templates.scan(docs), None, CFG)
+    assert line_key(label) in templates.template_lines(learned, "newcomer.example")
+    learned = templates.learn(templates.scan(docs[1:]), None, CFG)
+    assert line_key(label) not in templates.template_lines(learned, "newcomer.example")
+
+
 def test_one_sites_template_is_not_everyones():
     learned = templates.learn(templates.scan([page(t) for t in TITLES]), None, CFG)
     assert line_key(MENU) not in templates.template_lines(learned, "newcomer.example")
