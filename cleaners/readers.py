@@ -59,6 +59,7 @@ class WorkItem:
     first_line: int | None = None   # a plain .jsonl cut into the 1-based inclusive line range
     last_line: int | None = None    # [first_line, last_line]; None: the whole file
     units: int = 1                  # how many input units the item holds (best estimate)
+    named_site: str | None = None   # the site its file name names, in a flat folder (site_names)
 
 
 @dataclass
@@ -132,8 +133,35 @@ def file_type(path: str) -> tuple[str, bool]:
     return (name[dot:] if 0 < dot < len(name) - 1 else ""), gz
 
 
+# ---- sites named by file names ----------------------------------------------------------
+# A scraper that drops every page into one folder often names the files after their site
+# ("017_northernecho.html", "2024-05-01-bbc-3321.txt"). With no folder or URL to tell the
+# site, the letters of the file name, without its numbers, name it when several files share
+# them and the folder holds more than one such name (one name for every file tells nothing).
+MIN_FILES_PER_NAME = 3
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def site_names(paths: list[str]) -> dict[str, str]:
+    """path -> site for the flat folder's pages whose file names name a site."""
+    by_name: dict[str, list[str]] = {}
+    for path in paths:
+        kind, _ = file_type(path)
+        if "/" in path or not (kind in TEXT_TYPES or kind in HTML_TYPES):
+            continue        # a folder names its site; feeds carry URLs or their own name
+        stem = path.split(".", 1)[0].casefold()
+        name = "-".join(_LETTERS.findall(stem))
+        if name:
+            by_name.setdefault(name, []).append(path)
+    named = {name: group for name, group in by_name.items() if len(group) >= MIN_FILES_PER_NAME}
+    if len(named) < 2:
+        return {}
+    return {path: name for name, group in named.items() for path in group}
+
+
 def plan_items(raw_dir: Path, files: list[FileInfo], cfg: ReadConfig, target_units: int) -> list[WorkItem]:
     items: list[WorkItem] = []
+    named = site_names([f.path for f in files])
     for f in files:
         kind, gz = file_type(f.path)
         if kind in JSONL_TYPES and not gz and 0 < f.size <= cfg.max_file_bytes:
@@ -143,7 +171,7 @@ def plan_items(raw_dir: Path, files: list[FileInfo], cfg: ReadConfig, target_uni
         elif kind in JSON_TYPES and 0 < f.size <= min(cfg.max_file_bytes, 5 * _CHUNK) and not gz:
             items.append(WorkItem(f.path, units=_json_units(Path(raw_dir) / f.path)))
         else:
-            items.append(WorkItem(f.path))
+            items.append(WorkItem(f.path, named_site=named.get(f.path)))
     return items
 
 
@@ -248,7 +276,7 @@ def read_item(raw_dir: Path, item: WorkItem, cfg: ReadConfig) -> Iterator[Docume
     try:
         data = _load(full, item.path, kind, gz, cfg)
         if kind in TEXT_TYPES or kind in HTML_TYPES:
-            yield _read_page(data, item.path, kind, gz, cfg)
+            yield _read_page(data, item.path, kind, gz, cfg, item.named_site)
         elif kind in JSONL_TYPES:
             yield from _read_jsonl_bytes(data, item.path, gz, cfg)
         else:
@@ -329,7 +357,8 @@ def _decode(data: bytes, cfg: ReadConfig, declared: str | None = None):
 
 
 # ---- text and HTML files ------------------------------------------------------------------
-def _read_page(data: bytes, rel: str, kind: str, gz: bool, cfg: ReadConfig) -> Document | Rejected:
+def _read_page(data: bytes, rel: str, kind: str, gz: bool, cfg: ReadConfig,
+               named_site: str | None = None) -> Document | Rejected:
     started = time.perf_counter()
     is_html = kind in HTML_TYPES
     decoded = _decode(data, cfg, _declared_charset(data) if is_html else None)
@@ -339,6 +368,7 @@ def _read_page(data: bytes, rel: str, kind: str, gz: bool, cfg: ReadConfig) -> D
         is_html = True      # a web page saved with a .txt name
     origin = Origin(rel, format=_format(".html" if is_html else ".txt", gz), encoding=decoded.encoding)
     _set_site(origin, None, feed=False)
+    origin.site = origin.site or named_site     # a page's own URL, read below, still wins
     if is_html:
         doc = _html_document(rel, origin, decoded.text, cfg)
     else:

@@ -205,6 +205,13 @@ POSITIVE = [
                        "fleet unloads elsewhere until June."),
     ("digest", "foot", "TL;DR: the town is rebuilding its pier."),
     ("copyright", "foot", "All content © 2022 Harbour Gazette Media. Reproduction prohibited."),
+    ("ui_prompt", "mid", "Tap to view gallery"),
+    ("ui_prompt", "mid", "Click to enlarge"),
+    ("ui_prompt", "mid", "Swipe for more photos"),
+    ("ui_prompt", "head", "Listen to this article"),
+    ("ui_prompt", "mid", "Watch the video above"),
+    ("ui_prompt", "mid", "Klicken Sie hier zum Vergrößern"),
+    ("ai_summary", "foot", "Stay tuned for further updates as this story unfolds."),
     ("nav", "head", "≡ Menu"),
     ("nav", "head", "Sections ▾"),
     ("menu", "head", "Sections ▾  Search  Subscribe"),
@@ -289,6 +296,10 @@ NEGATIVE = [
     ("caption", ["Photos via social media show the flooded quay at high tide."]),
     ("caption", ["The © sign on the old boathouse was painted over by its new owners."]),
     ("copyright", ["The harbour board said reproduction of the old pier plans was prohibited."]),
+    ("ui_prompt", ["Tap water was declared safe to drink again on Monday, the utility said."]),
+    ("ui_prompt", ["Press freedom groups condemned the arrest of the two harbour reporters."]),
+    ("ui_prompt", ["Watch the skies tonight, astronomers told residents of the harbour."]),
+    ("ai_summary", ["Fans were told to stay tuned for an announcement about the pier's reopening."]),
     ("ai_summary", ["The report was written by a committee using data from the harbour board."]),
     ("ai_summary", ["As the investigation continues, the harbour police have asked witnesses to "
                     "come forward."]),
@@ -417,6 +428,21 @@ def test_blurb_about_the_site_itself_goes_even_right_after_the_body():
 def test_blurb_about_the_site_named_by_its_host_goes():
     blurb = "Gazette Example is an independent newsroom covering the west coast and its islands."
     doc = clean(article(foot=[blurb]))          # the test documents come from gazette.example
+    assert removed(doc).get(blurb) == "boilerplate.about"
+
+
+def test_blurb_about_the_site_its_file_names_name_goes():
+    # a flat folder's "031_harbourgaz.txt": the site is the file name's start of the name
+    blurb = "Harbour Gazette Digital is a news website covering the west coast and its islands."
+    doc = clean(article(foot=[blurb]), site="harbourgaz")
+    assert removed(doc).get(blurb) == "boilerplate.about"
+    other = clean(article(foot=[blurb]), site="pulsedaily")
+    assert blurb in kept(other)        # another site's name: a closing background paragraph
+
+
+def test_german_compound_blurb_after_the_footer_goes():
+    blurb = "Harbour Gazette ist eine unabhängige Regionalzeitung mit Sitz in Köln."
+    doc = clean(article(foot=["© 2025 Harbour Gazette", blurb]))
     assert removed(doc).get(blurb) == "boilerplate.about"
 
 

@@ -55,6 +55,27 @@ def test_list_files_sorted_recursive_posix(tmp_path):
     assert info.size == 1 and info.mtime > 0
 
 
+def test_flat_folder_pages_take_the_site_their_file_names_name(tmp_path):
+    for name in ("001_harbourgaz.txt", "002_harbourgaz.txt", "007_harbourgaz.html",
+                 "003_pulsedaily.txt", "004_pulsedaily.txt", "005_pulsedaily.txt",
+                 "006_oneoff.txt", "feed.jsonl"):
+        (tmp_path / name).write_text(ARTICLE if not name.endswith("jsonl") else "", encoding="utf-8")
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "folder" / "008_harbourgaz.txt").write_text(ARTICLE, encoding="utf-8")
+    sites = {d.source: d.origin.site for d in read_all(tmp_path) if isinstance(d, Document)}
+    assert sites["001_harbourgaz.txt"] == sites["007_harbourgaz.html"] == "harbourgaz"
+    assert sites["005_pulsedaily.txt"] == "pulsedaily"
+    assert sites["006_oneoff.txt"] is None                  # a name on fewer than three files
+    assert sites["folder/008_harbourgaz.txt"] == "folder"   # a folder names its site
+
+
+def test_one_name_for_every_file_names_no_site():
+    paths = [f"article-{i}.txt" for i in range(5)] + [f"story-{i}-2024.txt" for i in range(2)]
+    assert readers.site_names(paths) == {}
+    slugs = [f"12-boats-{w}-rejected-00{i}.txt" for i, w in enumerate(("red", "blue", "green"))]
+    assert readers.site_names(slugs) == {}                  # every slug its own name
+
+
 def test_list_files_skips_hidden_and_links_leaving_raw(tmp_path):
     raw = tmp_path / "raw"
     (raw / ".git").mkdir(parents=True)
