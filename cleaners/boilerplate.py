@@ -22,6 +22,7 @@ loaded and compiled once per process.
 from __future__ import annotations
 
 import re
+from collections import Counter
 import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -489,10 +490,12 @@ def protected_lines(lines: list[Line]) -> set[int]:
         if any(_example_form(x) for x in run):
             run = [x for x in run if _example_form(x)]
         elif run:
-            # plain examples share the first one's shape (all menus, all labels); a caption or
-            # an ad slot the page set between the sentence and its example is not the example
-            first = next((x for x in run if x.family not in INSERTED), run[0])
-            run = [x for x in run if x.family == first.family]
+            # plain examples share one shape (all menus, all labels): the most common one in
+            # the run; on a tie not a caption or an ad slot, which the page may have set
+            # between the sentence and its example, then the first
+            shapes = Counter(x.family for x in run)
+            shape = max(run, key=lambda x: (shapes[x.family], x.family not in INSERTED, -x.index)).family
+            run = [x for x in run if x.family == shape]
         keep.update(x.index for x in run)
     return keep
 

@@ -443,6 +443,12 @@ def test_blurb_about_the_site_its_file_names_name_goes():
     assert blurb in kept(other)        # another site's name: a closing background paragraph
 
 
+def test_membership_blurb_after_the_footer_goes():
+    blurb = "Harbour Gazette is a member of the Independent Press Association."
+    doc = clean(article(foot=["© 2025 Harbour Gazette", blurb]))
+    assert removed(doc).get(blurb) == "boilerplate.about"
+
+
 def test_german_compound_blurb_after_the_footer_goes():
     blurb = "Harbour Gazette ist eine unabhängige Regionalzeitung mit Sitz in Köln."
     doc = clean(article(foot=["© 2025 Harbour Gazette", blurb]))
@@ -523,6 +529,16 @@ def test_page_insert_between_an_intro_and_its_example_goes_and_the_example_stays
     assert removed(doc).get(inserted) == f"boilerplate.{family}"
     assert mid[0] in kept(doc) and mid[2] in kept(doc)
     assert_body_intact(doc)
+
+
+def test_captions_introduced_as_examples_stay_and_a_link_after_them_goes():
+    mid = ["Each picture keeps the label its photographer wrote, such as:", "Sponsored",
+           "Photo: the night shift, winter 1979", "Photo: the new crane, 1983",
+           "Read more: Ferry fares to rise in spring"]
+    doc = clean(article(mid=mid))
+    assert mid[2] in kept(doc) and mid[3] in kept(doc)       # the examples' shape: two of them
+    assert removed(doc).get("Sponsored") == "boilerplate.ad_label"
+    assert removed(doc).get(mid[4]) == "boilerplate.inline_related"
 
 
 def test_labels_introduced_as_examples_stay_when_nothing_else_follows():
