@@ -27,16 +27,17 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from cleaners.document import Document
 
 STAGE = "boilerplate"
 PATTERNS = Path(__file__).parent / "patterns"
 
-# Families a page sets between any two paragraphs, wherever they fall: figures' captions and
-# ad slots. Between a sentence ending in ':' and its example they are not the example.
-INSERTED = ("caption", "ad_label")
+# Families a page sets between any two paragraphs, wherever they fall: figures' captions, ad
+# slots, links to other stories. Between a sentence ending in ':' and its example they are
+# not the example.
+INSERTED = ("caption", "ad_label", "inline_related")
 
 # Families decided in code (no phrase list); named here so they can be disabled like the rest.
 STRUCTURAL = ("title_repeat", "menu", "share_row", "link_line", "symbol_line", "template",
@@ -469,7 +470,7 @@ def _example_form(ln: Line) -> bool:
     return ln.quoted or ln.kind == "li" or bool(_LIST_ITEM.match(ln.text))
 
 
-def protected_lines(lines: list[Line]) -> set[int]:
+def protected_lines(lines: list[Line], is_link: Callable[[Line], bool] = lambda ln: False) -> set[int]:
     """Lines an article presents as examples, after a sentence ending in ':' ("...read
     simply:" / "“Subscribe to continue reading”"). The examples are the short lines up to the
     next prose paragraph; when some of them are quoted or list items, only those are (a label
@@ -493,9 +494,12 @@ def protected_lines(lines: list[Line]) -> set[int]:
             # plain examples share one shape (all menus, all labels): the most common one in
             # the run; on a tie not a caption or an ad slot, which the page may have set
             # between the sentence and its example, then the first
-            shapes = Counter(x.family for x in run)
-            shape = max(run, key=lambda x: (shapes[x.family], x.family not in INSERTED, -x.index)).family
-            run = [x for x in run if x.family == shape]
+            # (another article's headline, `is_link`, is a pasted link whatever its label)
+            def shape(x: Line) -> str | None:
+                return "inline_related" if x.family is None and is_link(x) else x.family
+            shapes = Counter(shape(x) for x in run)
+            best = shape(max(run, key=lambda x: (shapes[shape(x)], shape(x) not in INSERTED, -x.index)))
+            run = [x for x in run if shape(x) == best]
         keep.update(x.index for x in run)
     return keep
 
@@ -750,7 +754,7 @@ def plan_removals(doc: Document, lines: list[Line], ev: Evidence,
                   disabled: frozenset[str]) -> Plan:
     plan = Plan()
     on = lambda name: name not in disabled  # noqa: E731 - reads better inline below
-    protected = protected_lines(lines)
+    protected = protected_lines(lines, lambda ln: headline_hit(ln, ev.headlines, doc.title) is not None)
     for ln in lines:                        # the user's own lines and site templates first
         if on("site_phrase") and ln.key in ev.phrases:
             plan.drop(ln.index, "site_phrase", "phrase configured for this site")

@@ -207,6 +207,7 @@ POSITIVE = [
     ("copyright", "foot", "All content © 2022 Harbour Gazette Media. Reproduction prohibited."),
     ("ad_label", "mid", "Ad Feedback"),
     ("ad_label", "mid", "AdChoices"),
+    ("ad_label", "mid", "MESSAGE FROM OUR SPONSOR"),
     ("ui_prompt", "mid", "Tap to view gallery"),
     ("ui_prompt", "mid", "Click to enlarge"),
     ("ui_prompt", "mid", "Swipe for more photos"),
@@ -753,6 +754,16 @@ def test_other_articles_headline_with_any_label_goes():
     doc = clean(article(mid=mid), learned=learned)
     assert kept(doc) == BODY
     assert removed(doc)[OTHER_TITLES[0]] == "boilerplate.other_headline"
+
+
+def test_pasted_headline_between_an_intro_and_its_example_goes_and_the_example_stays():
+    learned = learned_from([other_story(t) for t in OTHER_TITLES] + [article()])
+    mid = ["The leaflet handed out on the ferry tells passengers simply:",
+           f"ALSO ON Harbour Gazette: {OTHER_TITLES[0]}", "Tap to pay", "Tap again to check"]
+    doc = clean(article(mid=mid), learned=learned)
+    assert "Tap to pay" in kept(doc) and mid[0] in kept(doc)
+    assert mid[1] in removed(doc)
+    assert_body_intact(doc)
 
 
 def test_other_headline_inside_a_sentence_survives():
