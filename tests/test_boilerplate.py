@@ -215,6 +215,9 @@ POSITIVE = [
     ("ui_prompt", "mid", "Watch the video above"),
     ("ui_prompt", "mid", "Klicken Sie hier zum Vergrößern"),
     ("ai_summary", "foot", "Stay tuned for further updates as this story unfolds."),
+    ("ai_summary", "foot", "Whatever happens next, one thing is clear: the debate is far from over."),
+    ("ai_summary", "foot", "Only time will tell what the future holds for the harbour."),
+    ("credit", "foot", "With input from agencies"),
     ("nav", "head", "≡ Menu"),
     ("nav", "head", "Sections ▾"),
     ("menu", "head", "Sections ▾  Search  Subscribe"),
@@ -513,6 +516,8 @@ def test_publisher_blurb_after_the_footer_goes():
 
 @pytest.mark.parametrize("last", [
     "It remains to be seen whether the council can afford the repayments if the fleet shrinks.",
+    "Only time will tell whether the gamble pays off, the harbour master said.",
+    "Only time will tell whether the new decking can take the weight of the winter storms.",
     "As the works go on, the harbour board will publish a weekly update for boat owners.",
 ])
 def test_ordinary_closing_paragraph_survives(last):
