@@ -545,6 +545,11 @@ def tail_is_footer(lines: list[Line], at: int, answers_allowed: bool) -> bool:
         first = nxt.text.split(maxsplit=1)[0].casefold().strip("“\"'‘’")
         if first in lex["back_references"]:
             return False
+    head = family_named().get(lines[at].family or "")
+    if head is not None and head.list_head:
+        after = next((ln for ln in lines[at + 1:] if not _list_item(ln)), None)
+        if after is not None and after.family is None and not footer_lexicon_hit(after):
+            return False    # prose under a list's heading and its list: a widget inside the story
     real = soft = real_words = 0
     for ln in lines[at + 1:]:
         if not (ln.prose and ln.family is None and not ln.link_only and not ln.title_inside):
@@ -951,6 +956,11 @@ def footer_line(ln: Line, plan: Plan, ev: Evidence, protected: set[int], on, har
         plan.drop(ln.index, "footer_zone", why + "; call to action")
 
 
+def _list_item(ln: Line) -> bool:
+    """Could the line be an entry of a related/sources list (a short headline or a link)?"""
+    return not (ln.prose and not ln.quoted and not ln.link_only) and ln.words <= 30
+
+
 def related_lists(lines: list[Line], plan: Plan, protected: set[int], on) -> None:
     """A related/sources heading that was removed takes its list with it: the short
     headline or link lines right after it."""
@@ -960,9 +970,7 @@ def related_lists(lines: list[Line], plan: Plan, protected: set[int], on) -> Non
         if fam is None or not fam.list_head:
             continue
         for nxt in lines[ln.index + 1:]:
-            if nxt.index in protected or (nxt.prose and not nxt.quoted and not nxt.link_only):
-                break
-            if nxt.words > 30:
+            if nxt.index in protected or not _list_item(nxt):
                 break
             plan.drop(nxt.index, fam.name, f"list under '{ln.text[:40]}'")
 

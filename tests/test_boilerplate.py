@@ -208,6 +208,9 @@ POSITIVE = [
     ("ad_label", "mid", "Ad Feedback"),
     ("ad_label", "mid", "AdChoices"),
     ("ad_label", "mid", "MESSAGE FROM OUR SPONSOR"),
+    ("caption", "mid", "[Photo: AFP]"),
+    ("caption", "mid", "Photographer: Tom Hale/Bloomberg"),
+    ("comments", "foot", "Comments are moderated and may take time to appear."),
     ("ui_prompt", "mid", "Tap to view gallery"),
     ("ui_prompt", "mid", "Click to enlarge"),
     ("ui_prompt", "mid", "Swipe for more photos"),
@@ -303,6 +306,8 @@ NEGATIVE = [
     ("caption", ["The © sign on the old boathouse was painted over by its new owners."]),
     ("copyright", ["The harbour board said reproduction of the old pier plans was prohibited."]),
     ("ad_label", ["Ad feedback from readers was mixed, the editor of the harbour paper said."]),
+    ("caption", ["The photographer: a dock worker who never missed a launch at the harbour."]),
+    ("comments", ["Comments from residents were mostly positive, the harbour board said."]),
     ("ui_prompt", ["Tap water was declared safe to drink again on Monday, the utility said."]),
     ("ui_prompt", ["Press freedom groups condemned the arrest of the two harbour reporters."]),
     ("ui_prompt", ["Watch the skies tonight, astronomers told residents of the harbour."]),
@@ -447,6 +452,35 @@ def test_blurb_about_the_site_its_file_names_name_goes():
     assert blurb in kept(other)        # another site's name: a closing background paragraph
 
 
+def test_founding_clause_before_a_blurb_after_the_footer():
+    blurb = "Founded in 1887, Harbour Gazette is the west coast's most-read news website."
+    doc = clean(article(foot=["© 2025 Harbour Gazette", blurb]))
+    assert removed(doc).get(blurb) == "boilerplate.about"
+
+
+def test_related_heading_over_the_last_paragraph_does_not_end_the_story():
+    # a widget's label the page set before the story's short last paragraph
+    paras = [TITLE, *BODY[:4], "Promoted Stories", BODY[4]]
+    doc = clean(paras)
+    assert kept(doc) == BODY
+
+
+def test_related_heading_and_its_list_over_the_last_paragraph_do_not_end_the_story():
+    paras = [TITLE, *BODY[:4], "Promoted Stories", f"Read the latest: {OTHER_TITLES[0]}", BODY[4],
+             "© 2025 Harbour Gazette"]
+    doc = clean(paras)
+    assert kept(doc) == BODY
+    assert removed(doc)["Promoted Stories"] == "boilerplate.related"
+
+
+def test_history_blurb_after_a_related_list_goes_and_a_closing_history_line_stays():
+    blurb = "Harbour Gazette has been telling the stories of the west coast since 1887."
+    doc = clean(article(foot=["Related Posts", OTHER_TITLES[0], blurb]))
+    assert kept(doc) == BODY
+    closing = "The rowing club has been racing on the harbour every summer since 1921."
+    assert closing in kept(clean(article(foot=[closing])))
+
+
 def test_membership_blurb_after_the_footer_goes():
     blurb = "Harbour Gazette is a member of the Independent Press Association."
     doc = clean(article(foot=["© 2025 Harbour Gazette", blurb]))
@@ -460,16 +494,16 @@ def test_german_compound_blurb_after_the_footer_goes():
 
 
 def test_footer_line_before_an_unknown_blurb_starts_the_footer():
-    blurb = ("Harbour Gazette has served readers on the west coast since 1887 and now "
-             "publishes online only.")
+    blurb = ("Harbour Gazette now publishes online only, with a printed digest for readers "
+             "on the islands.")
     doc = clean(article(foot=["Sign up for our weekly newsletter", blurb]))
     assert kept(doc) == BODY
     assert removed(doc)[blurb] == "boilerplate.footer_zone"
 
 
 def test_share_row_before_an_unknown_blurb_starts_the_footer():
-    blurb = ("Harbour Gazette has served readers on the west coast since 1887 and now "
-             "publishes online only.")
+    blurb = ("Harbour Gazette now publishes online only, with a printed digest for readers "
+             "on the islands.")
     doc = clean(article(foot=["Facebook Twitter Email", blurb]))
     assert kept(doc) == BODY
 
