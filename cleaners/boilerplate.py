@@ -596,7 +596,8 @@ def footer_start(lines: list[Line], start: int, end: int, protected: set[int],
 
 # ---- body evidence ---------------------------------------------------------------------
 # "Read more: ", "WORTH A LOOK » " before a headline (keys have guillemets as '"')
-_LABEL_PREFIX = re.compile(r'^[^:|>»›→–—"-]{0,40}[:|>»›→–—"-]+\s*(.+)$')
+# (a hyphen inside a word is part of the label: "From the Times-Ledger archive: <headline>")
+_LABEL_PREFIX = re.compile(r'^(?:[^:|>»›→–—"-]|(?<=\w)-(?=\w)){0,40}[:|>»›→–—"-]+\s*(.+)$')
 
 
 def headline_hit(ln: Line, headlines: frozenset[str] | set[str], own_title: str | None

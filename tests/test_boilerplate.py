@@ -817,6 +817,13 @@ def test_pasted_headline_between_an_intro_and_its_example_goes_and_the_example_s
     assert_body_intact(doc)
 
 
+def test_other_headline_behind_a_label_with_a_hyphenated_name_goes():
+    learned = learned_from([other_story(t) for t in OTHER_TITLES] + [article()])
+    line = f"From the Harbour-Gazette archive: {OTHER_TITLES[1]}"
+    doc = clean(article(mid=[line]), learned=learned)
+    assert kept(doc) == BODY and line in removed(doc)
+
+
 def test_other_headline_inside_a_sentence_survives():
     learned = learned_from([other_story(t) for t in OTHER_TITLES])
     line = (f"Last month the paper reported that “{OTHER_TITLES[0]}”, a story that drew more "
