@@ -123,8 +123,10 @@ def _mark_to_keep(marks: str, following: str) -> str:
 
 
 # ---- missing_space ---------------------------------------------------------------------
-# a sentence end glued to the next sentence's first word ("years.The", "said.“I")
-_MISSING_SPACE = re.compile(rf"([.!?])([”’)]?)(?=[“‘]?(?:[{UP}][{LOW}]|[AI] |[{UP}]{{2,}}\b))")
+# a sentence end glued to the next sentence's first word ("years.The", "said.“I", "disse.“O"):
+# a one-letter word is a vowel (or "Y") in the languages read here: "A", "I", "O", "E", "Y"
+_SENTENCE_START = rf"[“‘]?(?:[{UP}][{LOW}]|[AEIOUYÀÁÉÈÓÚ] |[{UP}]{{2,}}\b)"
+_MISSING_SPACE = re.compile(rf"([.!?])([”’)]?)(?={_SENTENCE_START})")
 _DECIMAL = re.compile(r"^[$€£¥]?\d[\d,]*(?:\.\d+)?%?$")   # "$5.70", "3.5%": a number
 _ALL_CAPS = re.compile(rf"[{UP}]{{2}}")
 _GLUE_BEFORE = re.compile(rf"(?:[{LOW}0-9][{LOW}0-9]|[%)])$")   # what must precede the mark
@@ -370,7 +372,7 @@ _PUNCT_TRIGGER = re.compile(
     r"[.,;:!?”\"](?:"
     r"(?<=[.,;])[ \u00a0]*[.,;]"                                    # repeated_punct
     rf"|(?<=[{LOW}]{{2}},)(?=[{LOW}]{{2}})"                          # missing_space: "said,the"
-    rf"|(?<=[.!?])[”’)]?(?=[“‘]?(?:[{UP}][{LOW}]|[AI] |[{UP}]{{2,}}\b))"  # ... "years.The"
+    rf"|(?<=[.!?])[”’)]?(?={_SENTENCE_START})"                       # ... "years.The"
     r"|(?<=[ \u00a0][,.;:!?])"                                      # space_before_punct
     r"|(?<=”)[ \u00a0]*”|(?<=\")[ \u00a0]+\")")                      # stray_quote
 

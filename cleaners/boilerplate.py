@@ -434,9 +434,11 @@ def names_the_publisher(ln: Line, lines: list[Line], host: str | None) -> bool:
     if host:
         site = re.sub(r"[\W_]+", "", host.casefold())
         # "harbourgazette.example" names "Harbour Gazette"; a site named by its file names
-        # ("northernec") may be the start of the name ("Northern Echo Digital")
+        # ("northernec", "elpuertoho") may be the start of the name with its article
+        # ("Northern Echo Digital", "El Puerto Hoy")
         core = re.sub(r"[\W_]+", "", host.casefold().rsplit(".", 1)[0]) if "." in host else site
-        if (len(squashed) >= 4 and squashed in site) or (len(core) >= 6 and core in squashed):
+        named = re.sub(r"[\W_]+", "", ln.text[:m.end(1)].casefold())
+        if (len(squashed) >= 4 and squashed in site) or (len(core) >= 6 and core in named):
             return True
     return any(other.family and other.index != ln.index and subject in other.text.casefold()
                for other in lines)

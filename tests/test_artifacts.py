@@ -92,6 +92,9 @@ def test_missing_space_positive():
     assert fix("They fled Nagorno-Karabakh.However, some stayed.") == \
         "They fled Nagorno-Karabakh. However, some stayed."
     assert fix("It exceeds 95%., The trust said.") == "It exceeds 95%. The trust said."
+    # one-letter words of other languages: Portuguese "O", Spanish "Y", Italian "E"
+    assert fix("Há famílias sem nada”, disse.“O dinheiro é bem-vindo.") == \
+        "Há famílias sem nada”, disse. “O dinheiro é bem-vindo."
 
 
 def test_missing_space_after_comma():
@@ -106,7 +109,7 @@ def test_missing_space_negative():
               "Write to press@Example.Org today.", "Visit https://news.example.org/World.Html now.",
               "Use e.g.The sample.", "J.R.R. Tolkien wrote it.", "The Ph.D.Thesis was late.",
               "Read www.Example.com/Path.Name today.", "Set PersistentStoreMode.MEMORY first.",
-              "Print Fore.BLUE text."]:
+              "Print Fore.BLUE text.", "The fallback is Plan.B for now."]:
         assert_unchanged(s)
 
 

@@ -506,6 +506,12 @@ def test_membership_blurb_after_the_footer_goes():
     assert removed(doc).get(blurb) == "boilerplate.about"
 
 
+def test_blurb_whose_name_starts_with_an_article_names_the_file_names_site():
+    blurb = "El Puerto Hoy es un periódico independiente de la costa."
+    doc = clean(article(foot=[blurb]), site="elpuertoho")
+    assert removed(doc).get(blurb) == "boilerplate.about"
+
+
 def test_german_compound_blurb_after_the_footer_goes():
     blurb = "Harbour Gazette ist eine unabhängige Regionalzeitung mit Sitz in Köln."
     doc = clean(article(foot=["© 2025 Harbour Gazette", blurb]))
