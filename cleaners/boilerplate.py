@@ -550,7 +550,7 @@ def tail_is_footer(lines: list[Line], at: int, answers_allowed: bool) -> bool:
     head = family_named().get(lines[at].family or "")
     if head is not None and head.list_head:
         after = next((ln for ln in lines[at + 1:] if not _list_item(ln)), None)
-        if after is not None and after.family is None and not footer_lexicon_hit(after):
+        if after is not None and after.family is None and not is_call_to_action(after):
             return False    # prose under a list's heading and its list: a widget inside the story
     real = soft = real_words = 0
     for ln in lines[at + 1:]:
@@ -558,7 +558,7 @@ def tail_is_footer(lines: list[Line], at: int, answers_allowed: bool) -> bool:
             continue
         if answers_allowed and lines[ln.index - 1].question:
             continue
-        if ln.words <= lex["blurb_words"] and footer_lexicon_hit(ln):
+        if is_call_to_action(ln):
             soft += 1
         else:
             real += 1
@@ -960,8 +960,12 @@ def footer_line(ln: Line, plan: Plan, ev: Evidence, protected: set[int], on, har
 
 
 def _list_item(ln: Line) -> bool:
-    """Could the line be an entry of a related/sources list (a short headline or a link)?"""
-    return not (ln.prose and not ln.quoted and not ln.link_only) and ln.words <= 30
+    """Could the line be an entry of a related/sources list (a short headline or a link)? A
+    headline ends without a full stop: "Attendance: 4,812." under an ad slot's "Promoted
+    Stories" is the story's own line."""
+    if ln.link_only:
+        return True
+    return not (ln.prose and not ln.quoted) and ln.words <= 30 and not ln.text.endswith(".")
 
 
 def related_lists(lines: list[Line], plan: Plan, protected: set[int], on) -> None:
