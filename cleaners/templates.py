@@ -109,16 +109,27 @@ def counted_keys(doc: Document) -> set[str]:
     return keys
 
 
+STORY_WORDS = 40       # the opening words a story id is drawn from ...
+STORY_PICKS = 2        # ... as the long words of lowest hash among them
+
+
 def story_of(doc: Document) -> int:
-    """Id of the story a document tells: the opening words of its first prose paragraph
-    (after a dateline). Copies of one article share it; a headline would not do, since the
-    first headline-shaped line of a page can be a menu label."""
+    """Id of the story a document tells, drawn from the opening words of its first prose
+    paragraph (after a dateline). Copies of one article share it; a headline would not do,
+    since the first headline-shaped line of a page can be a menu label.
+
+    The id is the few long words of lowest hash among the opening words (a min-hash), not
+    the words in order: a lightly edited copy ("have counted still more than") keeps its
+    story unless an inserted word happens to be one of the picks."""
     for p in doc.paragraphs:
         n = count_words(p.text)
         prose = n >= 25 or (n >= 12 and p.text.rstrip().endswith((".", "!", "?", "”", '"')))
         if prose and (n > 120 or not match_family(p.text, n)):      # not a cookie banner
             opening = " ".join(p.text.split(None, 10)[:10])
             head = p.text.split(" — ", 1)[-1] if " — " in opening else p.text
+            words = {w for w in line_key(" ".join(head.split()[:STORY_WORDS])).split() if len(w) >= 6}
+            if len(words) > STORY_PICKS:
+                return _crc(" ".join(map(str, sorted(_crc(w) for w in words)[:STORY_PICKS])))
             return _crc(line_key(" ".join(head.split()[:12])))
     longest = max((p.text for p in doc.paragraphs), key=len, default="")
     return _crc(line_key(longest)[:300])
