@@ -500,6 +500,22 @@ def test_history_blurb_after_a_related_list_goes_and_a_closing_history_line_stay
     assert closing in kept(clean(article(foot=[closing])))
 
 
+def test_a_line_ending_in_a_full_stop_is_no_entry_of_a_related_list():
+    paras = [TITLE, *BODY[:3], "Promoted Stories", "Attendance: 4,812.", *BODY[3:]]
+    doc = clean(paras)
+    assert "Attendance: 4,812." in kept(doc)
+
+
+def test_story_paragraphs_with_footer_words_after_a_list_heading_stay():
+    # a story about paywalls speaks of readers, subscriptions and newsletters
+    tail = ["The share of readers paying for local news online remains small, and most of those "
+            "who subscribe pay for a national title rather than a local one.",
+            "Media analysts said publishers need subscription revenue to survive but also depend "
+            "on being seen as a public service, which a paywall on safety news undermines."]
+    doc = clean([TITLE, *BODY, "Promoted Stories", *tail])
+    assert kept(doc) == [*BODY, *tail]
+
+
 def test_membership_blurb_after_the_footer_goes():
     blurb = "Harbour Gazette is a member of the Independent Press Association."
     doc = clean(article(foot=["© 2025 Harbour Gazette", blurb]))
