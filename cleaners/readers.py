@@ -136,10 +136,10 @@ def file_type(path: str) -> tuple[str, bool]:
 # ---- sites named by file names ----------------------------------------------------------
 # A scraper that drops every page into one folder often names the files after their site
 # ("017_northernecho.html", "2024-05-01-bbc-3321.txt"). With no folder or URL to tell the
-# site, the letters of the file name, without its numbers, name it when several files share
+# site, the words of the file name, without its numbers, name it when several files share
 # them and the folder holds more than one such name (one name for every file tells nothing).
 MIN_FILES_PER_NAME = 3
-_LETTERS = re.compile(r"[^\W\d_]+")
+_NAME_TOKEN = re.compile(r"[^\W_]+")     # letters and digits; a token of digits only is a number
 
 
 def site_names(paths: list[str]) -> dict[str, str]:
@@ -150,7 +150,7 @@ def site_names(paths: list[str]) -> dict[str, str]:
         if "/" in path or not (kind in TEXT_TYPES or kind in HTML_TYPES):
             continue        # a folder names its site; feeds carry URLs or their own name
         stem = path.split(".", 1)[0].casefold()
-        name = "-".join(_LETTERS.findall(stem))
+        name = "-".join(t for t in _NAME_TOKEN.findall(stem) if not t.isdigit())
         if name:
             by_name.setdefault(name, []).append(path)
     named = {name: group for name, group in by_name.items() if len(group) >= MIN_FILES_PER_NAME}

@@ -214,6 +214,8 @@ POSITIVE = [
     ("newsletter", "foot", "Enter your email address to subscribe to this blog and receive "
                            "notifications of new posts by email."),
     ("caption", "mid", "[Photo: AFP]"),
+    ("caption", "mid", "📷 Reuters"),
+    ("inline_related", "mid", "👉 Ferry fares to rise in spring"),
     ("caption", "mid", "Photo by Staff/Harbour Gazette"),
     ("inline_related", "mid", "Previously on Harbour Gazette: Ferry fares to rise in spring"),
     ("inline_related", "mid", "Read more from Harbour Gazette: Council leader steps down"),
@@ -319,6 +321,7 @@ NEGATIVE = [
     ("copyright", ["The harbour board said reproduction of the old pier plans was prohibited."]),
     ("ad_label", ["Ad feedback from readers was mixed, the editor of the harbour paper said."]),
     ("caption", ["The photographer: a dock worker who never missed a launch at the harbour."]),
+    ("caption", ["📷 The picture of the pier at dawn was shared 40,000 times, the council said."]),
     ("powered_by", ["Powered by volunteers, the harbour festival returns next summer."]),
     ("powered_by", ["Theme: the harbour at night, painted by children from the town's schools."]),
     ("inline_related", ["Also on the agenda: the ferry timetable, the new crane and the pier."]),
@@ -525,6 +528,12 @@ def test_membership_blurb_after_the_footer_goes():
 def test_blurb_whose_name_starts_with_an_article_names_the_file_names_site():
     blurb = "El Puerto Hoy es un periódico independiente de la costa."
     doc = clean(article(foot=[blurb]), site="elpuertoho")
+    assert removed(doc).get(blurb) == "boilerplate.about"
+
+
+def test_blurb_of_a_site_whose_name_holds_a_slash_goes():
+    blurb = "NEWS24/7 è un quotidiano indipendente."
+    doc = clean(article(foot=["© 2026 NEWS24/7", blurb]))
     assert removed(doc).get(blurb) == "boilerplate.about"
 
 

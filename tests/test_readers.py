@@ -69,6 +69,12 @@ def test_flat_folder_pages_take_the_site_their_file_names_name(tmp_path):
     assert sites["folder/008_harbourgaz.txt"] == "folder"   # a folder names its site
 
 
+def test_digits_inside_a_file_names_word_belong_to_the_site():
+    paths = [f"{i:03d}_news247.txt" for i in range(3)] + [f"2024-05-0{i}-harbourfm-{i}.html" for i in range(3)]
+    names = readers.site_names(paths)
+    assert names["000_news247.txt"] == "news247" and names["2024-05-01-harbourfm-1.html"] == "harbourfm"
+
+
 def test_one_name_for_every_file_names_no_site():
     paths = [f"article-{i}.txt" for i in range(5)] + [f"story-{i}-2024.txt" for i in range(2)]
     assert readers.site_names(paths) == {}
