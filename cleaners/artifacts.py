@@ -317,8 +317,9 @@ def _pronoun_context_ok(text: str, at: int) -> bool:
     if prev[:1].islower():
         return True
     # a capitalised previous word must be the first of its sentence or quote ("What They
-    # found", "“What This shows"); otherwise it may be a name or title ("Premier He said")
-    return prev.isalpha() and (prev != raw or _opens_sentence(before, raw))
+    # found", "“What This shows") or a day or month ("on Monday It would"); otherwise it may
+    # be a name or title ("Premier He said")
+    return prev.isalpha() and (prev != raw or _opens_sentence(before, raw) or prev in _calendar())
 
 
 def house_style(paragraphs: list[str]) -> frozenset[str]:
@@ -452,6 +453,11 @@ def _reverent(text: str) -> bool:
 def _pronouns() -> tuple[frozenset[str], frozenset[str]]:
     data = load_toml("artifacts.toml")["capital_pronoun"]
     return frozenset(data["words"]), frozenset(data["reverent_words"])
+
+
+@lru_cache(maxsize=None)
+def _calendar() -> frozenset[str]:
+    return frozenset(load_toml("artifacts.toml")["capital_pronoun"]["calendar_words"])
 
 
 @lru_cache(maxsize=None)

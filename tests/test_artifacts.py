@@ -215,6 +215,8 @@ def test_capital_pronoun_positive():
     assert fix("What They found was a ruin.") == "What they found was a ruin."
     assert fix("He said: “What This shows is fear.”") == "He said: “What this shows is fear.”"
     assert fix("Then the mayor said It’s time to go.") == "Then the mayor said it’s time to go."
+    assert fix("The chain said on Monday It would freeze prices.") == \
+        "The chain said on Monday it would freeze prices."
 
 
 def test_capital_pronoun_negative():
@@ -223,7 +225,8 @@ def test_capital_pronoun_negative():
               "Vice Premier He Lifeng met them.", "Officials said Premier He was absent.",
               "They visited The Hague and The Gambia.", "Read The Guardian today.",
               "Plan A is the best one.", "Her book — It Ends With Us — sold well.",
-              "The faithful thank the Lord and His mercy endures."]:
+              "The faithful thank the Lord and His mercy endures.",
+              "The delegation met Premier He on Monday."]:
         assert_unchanged(s)
 
 

@@ -1,0 +1,28 @@
+"""Red-team wording, round 11: boilerplate blocks of several lines (a box's heading and its
+lines), the way page widgets arrive as text."""
+VOCAB = {
+    "sites": ["Lakeshore Times", "Mountain Echo", "City Pulse", "Island Herald"],
+    "nav": ["Home\n\nNews\n\nSport\n\nWeather", "Skip to content\n\nMain menu"],
+    "breadcrumb": ["News\n\n{date}", "By Staff\n\nPublished {date}"],
+    "share": ["Share this article\n\nFacebook\n\nTwitter\n\nEmail", "Share\n\nCopy link"],
+    "cookie": ["Cookie notice\n\nWe use cookies to improve your experience. Accept all | Reject all"],
+    "ad": ["Advertisement", "Sponsored content"],
+    "inline_related": ["Read more: {other}", "Related: {other}"],
+    "caption": ["Photo: Reuters", "(Photo: AP)"],
+    "comments": ["Comments\n\nLeave a comment\n\nYour email address will not be published.",
+                 "Join the discussion\n\n0 comments"],
+    "wp_footer": ["Powered by WordPress\n\nTheme by Example Themes"],
+    "tags": ["Tags\n\nPolitics\n\nEconomy", "Topics:\n\nClimate\n\nEnergy"],
+    "follow": ["Follow us\n\nFacebook\n\nInstagram\n\nX", "Stay connected\n\nFollow us on social media"],
+    "related_head": ["Related stories", "More news"],
+    "clickbait": ["You Will Not Believe These Ten Facts", "The Secret Nobody Tells You About Sleep"],
+    "newsletter": ["Newsletter\n\nGet the latest news in your inbox.\n\nSubscribe",
+                   "Stay informed\n\nSign up for our daily briefing"],
+    "copyright": ["© 2026 {site}\n\nAll rights reserved.", "Copyright {site}\n\nPrivacy | Terms | Contact"],
+    "about": ["About us\n\n{site} is an independent local newspaper.", "{site} is a digital news outlet."],
+    "backtop": ["Back to top"],
+    "sources": ["Sources\n\nReuters\n\nAP"],
+    "ai_summary": ["Summary\n\nOverall, the article highlights the main developments."],
+    "faq": ["FAQ\n\nWhat happened?\n\nSee above.\n\nWhat next?\n\nUnclear."],
+    "date_prefix": ["{date} "],
+}
