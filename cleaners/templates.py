@@ -47,7 +47,9 @@ STATE_FILE = "templates.json"
 FORMAT = 1
 HEADLINES = "__headlines__"   # reserved key of the learned mapping (not a site)
 ALL_SITES = "__all_sites__"   # every document also counts here: lines common to many sites
-ALL_SITES_MIN_DOCS = 3        # ... need at least this many docs (and stories) to be template
+ALL_SITES_MIN_DOCS = 3        # ... need at least this many docs (and stories) to be template,
+ALL_SITES_HEADLINE_DOCS = 5   # ... and this many when the line is an article's headline: the
+                              # copies of one article (syndicated, edited, cut) repeat it
 ALL_SITES_MAX_ONE_SITE = 0.8  # ... and no single site may hold more than this share of them
 SHORT_WORDS = 25              # every line up to this many words is counted ...
 EDGE_WORDS = 80               # ... and longer ones up to this in the first/last EDGE_LINES
@@ -109,6 +111,11 @@ def counted_keys(doc: Document) -> set[str]:
     return keys
 
 
+# The pre-pass reads text before the unicode stage: a copy's injected soft hyphen or
+# lookalike letter ("cont\xadracted", Cyrillic "рublished") must not change its story id.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
+
+
 STORY_WORDS = 40       # the opening words a story id is drawn from ...
 STORY_PICKS = 2        # ... as the long words of lowest hash among them
 
@@ -127,7 +134,9 @@ def story_of(doc: Document) -> int:
         if prose and (n > 120 or not match_family(p.text, n)):      # not a cookie banner
             opening = " ".join(p.text.split(None, 10)[:10])
             head = p.text.split(" — ", 1)[-1] if " — " in opening else p.text
-            words = {w for w in line_key(" ".join(head.split()[:STORY_WORDS])).split() if len(w) >= 6}
+            from cleaners.unicode_fix import without_lookalikes
+            opening = without_lookalikes(_INVISIBLE.sub("", " ".join(head.split()[:STORY_WORDS])))
+            words = {w for w in line_key(opening).split() if len(w) >= 6}
             if len(words) > STORY_PICKS:
                 return _crc(" ".join(map(str, sorted(_crc(w) for w in words)[:STORY_PICKS])))
             return _crc(line_key(" ".join(head.split()[:12])))
@@ -343,10 +352,13 @@ class _Saved:
 def _learn(header: PartHeader, groups: Iterator[tuple[str, dict[str, list]]], cfg: Any) -> dict[str, Any]:
     lines: dict[str, dict[str, float]] = {name: {} for name in header.sites}
     saved: dict[str, list[_Saved]] = {name: [] for name in header.sites}
+    headlines = header.headlines
     for key, sites in groups:
         for name, (docs, stories) in sites.items():
             site_docs = header.sites.get(name, 0)
-            need = max(cfg.template_min_docs, ALL_SITES_MIN_DOCS) if name == ALL_SITES else cfg.template_min_docs
+            need = cfg.template_min_docs
+            if name == ALL_SITES:
+                need = max(need, ALL_SITES_HEADLINE_DOCS if key in headlines else ALL_SITES_MIN_DOCS)
             if (docs >= need and len(stories) >= need and site_docs
                     and docs / site_docs >= cfg.template_min_share
                     and (name != ALL_SITES or _spread(sites))):

@@ -130,6 +130,14 @@ def repaired_text(text: str) -> str:
     return _INVISIBLE.sub("", ftfy.fix_text(text, config=_FTFY_CONFIG))
 
 
+def without_lookalikes(text: str) -> str:
+    """`text` with the homoglyph repairs made, without an edit log (the template pre-pass's
+    story ids must not depend on a copy's slipped-in lookalike letters)."""
+    for c in sorted(homoglyph_changes(text), key=lambda c: c.start, reverse=True):
+        text = text[:c.start] + c.new + text[c.end:]
+    return text
+
+
 def needs_nothing(text: str, straighten_quotes: bool = False,
                   straighten_dashes: bool = False) -> bool:
     """Fast path: no rule of this stage can change `text`."""

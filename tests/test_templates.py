@@ -101,6 +101,26 @@ def test_a_lightly_edited_copy_tells_the_same_story():
     assert story[0] == story[1] != story[2]
 
 
+def test_a_copy_with_invisible_or_lookalike_letters_tells_the_same_story():
+    lede = ("MATURA, Trinidad — Conservation volunteers patrolling the beaches of the north-east "
+            "coast have counted more than 14,000 leatherback turtle nests so far this season, the "
+            "highest number since systematic monitoring began three decades ago.")
+    marked = lede.replace("patrolling", "patrol\u00adling").replace("systematic", "systеmatic")  # Cyrillic е
+    assert templates.story_of(page("Turtles", body=lede)) == templates.story_of(page("Turtles", body=marked))
+
+
+def test_an_articles_headline_in_three_copies_is_not_a_common_template():
+    # copies of one article on three sites, each lightly edited where the story id is drawn
+    # from (a paragraph dropped): the headline recurs, and it is no template
+    headline = "Council approves four-day week trial for its office staff"
+    docs = [page(headline, site=f"host{i}.example", extra=(), body=f"{w} " * 3 + "council staff "
+                 "voted on Thursday for a four-day week, ending a long campaign by the unions.")
+            for i, w in enumerate(("Westmere", "Eastmere", "Northmere"))]
+    docs += [page(plain_title(i), site="plain.example", extra=()) for i in range(20)]
+    learned = templates.learn(templates.scan(docs), None, CFG)
+    assert line_key(headline) not in templates.template_lines(learned, "newcomer.example")
+
+
 def test_story_id_skips_a_cookie_banner_before_the_lede():
     banner = ("We use cookies to improve your experience on our site. By continuing to browse "
               "you agree to our use of cookies.")
