@@ -704,6 +704,13 @@ def test_faq_block_appended_after_the_article_goes():
     assert {removed(doc)[x] for x in faq} == {"boilerplate.faq"}
 
 
+def test_faq_under_a_quick_questions_heading_goes():
+    faq = ["Quick questions", "Who decided?", "The council did, by a vote.", "When does it start?",
+           "Work starts in March."]
+    doc = clean(article(foot=faq))
+    assert kept(doc) == BODY
+
+
 def test_faq_after_an_article_with_a_question_shaped_link_goes():
     link = "Read more: Why are ferry fares rising again?"
     faq = ["Frequently asked questions", "What happened?", "The pier was damaged.",
