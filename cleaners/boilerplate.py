@@ -22,8 +22,8 @@ loaded and compiled once per process.
 from __future__ import annotations
 
 import re
-from collections import Counter
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -478,6 +478,10 @@ def protected_lines(lines: list[Line], is_link: Callable[[Line], bool] = lambda 
     next prose paragraph; when some of them are quoted or list items, only those are (a label
     pasted among quoted examples is not one of them; among plain ones, a line of another
     family than the first is not either)."""
+    def shape(x: Line) -> str | None:
+        # another article's headline (`is_link`) is a pasted link whatever its label
+        return "inline_related" if x.family is None and is_link(x) else x.family
+
     keep: set[int] = set()
     for ln in lines:
         if not (ln.intro and ln.family is None):
@@ -494,11 +498,8 @@ def protected_lines(lines: list[Line], is_link: Callable[[Line], bool] = lambda 
             run = [x for x in run if _example_form(x)]
         elif run:
             # plain examples share one shape (all menus, all labels): the most common one in
-            # the run; on a tie not a caption or an ad slot, which the page may have set
-            # between the sentence and its example, then the first
-            # (another article's headline, `is_link`, is a pasted link whatever its label)
-            def shape(x: Line) -> str | None:
-                return "inline_related" if x.family is None and is_link(x) else x.family
+            # the run; on a tie not a caption, an ad slot or a link, which the page may have
+            # set between the sentence and its example, then the first
             shapes = Counter(shape(x) for x in run)
             best = shape(max(run, key=lambda x: (shapes[shape(x)], shape(x) not in INSERTED, -x.index)))
             run = [x for x in run if shape(x) == best]

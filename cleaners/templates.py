@@ -111,11 +111,6 @@ def counted_keys(doc: Document) -> set[str]:
     return keys
 
 
-# The pre-pass reads text before the unicode stage: a copy's injected soft hyphen or
-# lookalike letter ("cont\xadracted", Cyrillic "рublished") must not change its story id.
-_INVISIBLE = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
-
-
 STORY_WORDS = 40       # the opening words a story id is drawn from ...
 STORY_PICKS = 2        # ... as the long words of lowest hash among them
 
@@ -134,8 +129,10 @@ def story_of(doc: Document) -> int:
         if prose and (n > 120 or not match_family(p.text, n)):      # not a cookie banner
             opening = " ".join(p.text.split(None, 10)[:10])
             head = p.text.split(" — ", 1)[-1] if " — " in opening else p.text
+            # the pre-pass reads text before the unicode stage: a copy's soft hyphen or
+            # lookalike letter ("cont\xadracted", Cyrillic "рublished") must not change it
             from cleaners.unicode_fix import without_lookalikes
-            opening = without_lookalikes(_INVISIBLE.sub("", " ".join(head.split()[:STORY_WORDS])))
+            opening = without_lookalikes(" ".join(head.split()[:STORY_WORDS]))
             words = {w for w in line_key(opening).split() if len(w) >= 6}
             if len(words) > STORY_PICKS:
                 return _crc(" ".join(map(str, sorted(_crc(w) for w in words)[:STORY_PICKS])))

@@ -131,8 +131,10 @@ def repaired_text(text: str) -> str:
 
 
 def without_lookalikes(text: str) -> str:
-    """`text` with the homoglyph repairs made, without an edit log (the template pre-pass's
-    story ids must not depend on a copy's slipped-in lookalike letters)."""
+    """`text` without invisible characters and with the homoglyph repairs made, without an
+    edit log (the template pre-pass's story ids must not depend on a copy's slipped-in soft
+    hyphen or lookalike letter)."""
+    text = _INVISIBLE.sub("", text)
     for c in sorted(homoglyph_changes(text), key=lambda c: c.start, reverse=True):
         text = text[:c.start] + c.new + text[c.end:]
     return text
