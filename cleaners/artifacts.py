@@ -302,10 +302,10 @@ def _mid_sentence_pronouns(text: str) -> tuple[tuple[int, int, str], ...]:
     rule reads the same text again (unchanged in almost every paragraph)."""
     words, _ = _pronouns()
     return tuple((m.start(1), m.end(1), m.group(1)) for m in _PRONOUN.finditer(text)
-                 if m.group(1) in words and _pronoun_context_ok(text, m.start()))
+                 if m.group(1) in words and _pronoun_context_ok(text, m.start(), m.group(1)))
 
 
-def _pronoun_context_ok(text: str, at: int) -> bool:
+def _pronoun_context_ok(text: str, at: int, word: str = "") -> bool:
     """Is the word at `at` (after its space) in mid-sentence after a lowercase word or comma?"""
     before = text[:at]
     if before.endswith((",", ";")):
@@ -316,10 +316,11 @@ def _pronoun_context_ok(text: str, at: int) -> bool:
     prev = raw.lstrip("“‘\"([")
     if prev[:1].islower():
         return True
-    # a capitalised previous word must be the first of its sentence or quote ("What They
-    # found", "“What This shows") or a day or month ("on Monday It would"); otherwise it may
-    # be a name or title ("Premier He said")
-    return prev.isalpha() and (prev != raw or _opens_sentence(before, raw) or prev in _calendar())
+    # after a capitalised word that does not open its sentence or quote ("What They found")
+    # the pronoun is repaired unless it is also a name ("Premier He said", "Kim An"): a
+    # place, a day or a person before it ("in Fitzroy That goes") leaves it a slip
+    return prev.isalpha() and (prev != raw or _opens_sentence(before, raw) or prev in _calendar()
+                               or word not in _name_like())
 
 
 def house_style(paragraphs: list[str]) -> frozenset[str]:
@@ -453,6 +454,11 @@ def _reverent(text: str) -> bool:
 def _pronouns() -> tuple[frozenset[str], frozenset[str]]:
     data = load_toml("artifacts.toml")["capital_pronoun"]
     return frozenset(data["words"]), frozenset(data["reverent_words"])
+
+
+@lru_cache(maxsize=None)
+def _name_like() -> frozenset[str]:
+    return frozenset(load_toml("artifacts.toml")["capital_pronoun"]["name_like"])
 
 
 @lru_cache(maxsize=None)

@@ -217,6 +217,8 @@ def test_capital_pronoun_positive():
     assert fix("Then the mayor said It’s time to go.") == "Then the mayor said it’s time to go."
     assert fix("The chain said on Monday It would freeze prices.") == \
         "The chain said on Monday it would freeze prices."
+    assert fix("The owner of a café in Fitzroy That goes through 40 kilograms a week agreed.") == \
+        "The owner of a café in Fitzroy that goes through 40 kilograms a week agreed."
 
 
 def test_capital_pronoun_negative():
@@ -226,7 +228,7 @@ def test_capital_pronoun_negative():
               "They visited The Hague and The Gambia.", "Read The Guardian today.",
               "Plan A is the best one.", "Her book — It Ends With Us — sold well.",
               "The faithful thank the Lord and His mercy endures.",
-              "The delegation met Premier He on Monday."]:
+              "The delegation met Premier He on Monday.", "The envoy met Kim An yesterday."]:
         assert_unchanged(s)
 
 
