@@ -479,8 +479,11 @@ def protected_lines(lines: list[Line], is_link: Callable[[Line], bool] = lambda 
     pasted among quoted examples is not one of them; among plain ones, a line of another
     family than the first is not either)."""
     def shape(x: Line) -> str | None:
-        # another article's headline (`is_link`) is a pasted link whatever its label
-        return "inline_related" if x.family is None and is_link(x) else x.family
+        # another article's headline (`is_link`) is a pasted link whatever its label, and a
+        # bare "© AFP" credit is a caption
+        if x.family is None and is_link(x):
+            return "inline_related"
+        return "caption" if is_bare_credit(x) else x.family
 
     keep: set[int] = set()
     for ln in lines:

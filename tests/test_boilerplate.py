@@ -616,7 +616,8 @@ def test_ordinary_closing_paragraph_survives(last):
 
 @pytest.mark.parametrize("inserted,family", [("Image via Flickr", "caption"),
                                               ("PUBLICIDAD", "ad_label"),
-                                              ("- Advertisement -", "ad_label")])
+                                              ("- Advertisement -", "ad_label"),
+                                              ("© AFP", "caption")])
 def test_page_insert_between_an_intro_and_its_example_goes_and_the_example_stays(inserted, family):
     mid = ["The council's web page names the route in a single line, for example:",
            inserted, "Home > Harbour > Pier works > Closures"]
