@@ -305,8 +305,8 @@ def _mid_sentence_pronouns(text: str) -> tuple[tuple[int, int, str], ...]:
                  if m.group(1) in words and _pronoun_context_ok(text, m.start(), m.group(1)))
 
 
-def _pronoun_context_ok(text: str, at: int, word: str = "") -> bool:
-    """Is the word at `at` (after its space) in mid-sentence after a lowercase word or comma?"""
+def _pronoun_context_ok(text: str, at: int, word: str) -> bool:
+    """Is `word`, at `at` (after its space), in mid-sentence after a lowercase word or comma?"""
     before = text[:at]
     if before.endswith((",", ";")):
         return len(before) >= 2 and not before[-2].isspace()
