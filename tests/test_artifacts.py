@@ -359,7 +359,7 @@ def plain_capital_pronoun(text, info):
         if word not in words or word in info.house_style or (word in reverent and
                                                              artifacts._reverent(text)):
             continue
-        if artifacts._pronoun_context_ok(text, m.start()):
+        if artifacts._pronoun_context_ok(text, m.start(), word):
             out.append((m.start(1), m.end(1), word.lower()))
     return out
 
