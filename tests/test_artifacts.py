@@ -6,7 +6,7 @@ raises, is idempotent, and that its edit log replays to the cleaned text.
 """
 import re
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from cleaners import artifacts
 from cleaners.document import Document, Origin, Paragraph
@@ -372,6 +372,8 @@ _PRONOUN_PIECES = st.sampled_from(["He", "She", "They", "His", "It", "The", "Him
 @settings(max_examples=300, deadline=None)
 @given(st.lists(_PRONOUN_PIECES, max_size=30).map("".join), st.sampled_from(["p", "h"]),
        st.sampled_from([frozenset(), frozenset(["He"])]))
+@example(" He said", "p", frozenset())  # always reach the repair branch, not only by chance
+@example("and, He said", "p", frozenset())
 def test_glued_comma_and_capital_pronoun_agree_with_the_plain_code(text, kind, style):
     assert ([m.span() for m in artifacts._COMMA_GLUED.finditer(text)]
             == [m.span() for m in _PLAIN_COMMA_GLUED.finditer(text)])
