@@ -248,13 +248,23 @@ def scan_batch(raw_dir: Path, items: list[readers.WorkItem], cfg: Config,
     `units`: the items already being read (see read_and_keep)."""
     def structured() -> Iterator[Document]:
         for unit in units if units is not None else _read_items(raw_dir, items, cfg):
-            if isinstance(unit, Document):
-                try:
-                    structure.apply(unit, Context(cfg))
-                except Exception:  # noqa: BLE001 - the cleaning pass reports it properly
-                    continue
+            if isinstance(unit, Document) and structure_once(unit, cfg):
                 yield unit
     return templates.scan(structured())
+
+
+def structure_once(doc: Document, cfg: Config) -> bool:
+    """The structure stage, run by the pre-pass so that the clean pass need not run it again
+    (the document remembers it ran: `Document.structured`); False when it failed, which the
+    clean pass, running it again, then reports as the stage's error."""
+    started = time.perf_counter()
+    try:
+        structure.apply(doc, Context(cfg))
+    except Exception:  # noqa: BLE001 - the cleaning pass reports it properly
+        return False
+    finally:
+        doc.timings[structure.STAGE] = doc.timings.get(structure.STAGE, 0.0) + time.perf_counter() - started
+    return True
 
 
 def scan_batch_to_file(raw_dir: str | Path, work_dir: str | Path, index: int,
@@ -280,8 +290,9 @@ def units_file(work_dir: Path, batch_index: int) -> Path:
 
 def read_and_keep(raw_dir: Path, work_dir: Path, items: list[readers.WorkItem], cfg: Config,
                   segments: list[tuple[int | None, int]]) -> Iterator[Document | readers.Rejected]:
-    """The units of `items` in order; those of each whole batch also pickled, as read (before
-    any stage changes them), to its units file, which only appears once complete."""
+    """The units of `items` in order; those of each whole batch also pickled to its units
+    file (which only appears once complete) as the structure stage leaves them: the clean
+    pass goes on from there."""
     start = 0
     for batch_index, count in segments:
         chunk, start = items[start:start + count], start + count
@@ -292,6 +303,8 @@ def read_and_keep(raw_dir: Path, work_dir: Path, items: list[readers.WorkItem], 
         tmp = path.with_name(path.name + ".tmp")
         with open(tmp, "wb") as out:
             for unit in _read_items(raw_dir, chunk, cfg):
+                if isinstance(unit, Document):
+                    structure_once(unit, cfg)
                 pickle.dump(unit, out, pickle.HIGHEST_PROTOCOL)
                 yield unit
         os.replace(tmp, path)

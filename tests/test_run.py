@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 from cleaners.config import Config
+from cleaners.document import Document
 from cleaners.run import run_local
 from dedup_helpers import article
 
@@ -103,6 +104,7 @@ def test_the_clean_pass_uses_the_units_the_scan_read(tmp_path):
     kept = list(batch_units(raw, work, first, cfg))
     assert [u.source for u in kept] == fresh
     assert all(getattr(u, "raw_text", "") != "changed" for u in kept)
-    # kept as read, before the scan's structure stage split them into paragraphs
-    assert all(u.paragraphs == [] for u in kept if u.source.endswith(".txt") and hasattr(u, "paragraphs"))
+    # kept as the scan's structure stage left them: split into paragraphs, marked as done
+    docs = [u for u in kept if isinstance(u, Document)]
+    assert docs and all(u.structured and u.paragraphs for u in docs)
     assert any(hasattr(u, "paragraphs") for u in kept)
