@@ -1,6 +1,6 @@
 """Red-team kits: the shared dev kit's generator with wording and articles it has never seen.
 
-    python -m benchmarks.redteam.run [--shared ../shared] [--seeds 31 32] [--show]
+    python -m benchmarks.redteam.run [--shared ../shared] [--seeds 31 32] [--vocab vocab_3 ...] [--show]
 
 The dev kit (../shared/eval) dresses its base articles in one vocabulary of boilerplate. A
 hidden set uses other wording and other articles, so this builds kits with the vocabularies
@@ -91,6 +91,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--shared", type=Path, default=Path("../shared"))
     ap.add_argument("--seeds", type=int, nargs="+", default=[31, 32])
     ap.add_argument("--show", action="store_true", help="list each miss")
+    ap.add_argument("--vocab", nargs="+", default=None,
+                    help="only these vocabularies (file stems: vocab_dev vocab_12 ...)")
     args = ap.parse_args(argv)
     if not (args.shared / "eval" / "inject.py").is_file():
         print(f"no generator at {args.shared}/eval/inject.py (the kits need ../shared)", file=sys.stderr)
@@ -98,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
     print("kit".ljust(18) + " ".join(f[:10].rjust(10) for f in FIGURES))
     with tempfile.TemporaryDirectory(prefix="redteam-") as tmp:
         for vocab in vocabularies(args.shared):
+            if args.vocab and vocab.stem not in args.vocab:
+                continue
             for seed in args.seeds:
                 kit = build_kit(args.shared, vocab, seed, Path(tmp))
                 m = clean_and_score(args.shared, kit)
