@@ -243,6 +243,7 @@ class Line:
     link_only: bool = False
     symbol_only: bool = False
     title_inside: bool = False    # holds the document's title plus a few words (breadcrumb)
+    faq_by_shape: bool = False    # an FAQ heading found by the questions under it, not by name
 
 
 # per process, bounded: at most 8192 lines of <= 1200 characters (~10 MB of ASCII)
@@ -410,7 +411,46 @@ def describe(doc: Document, disabled: frozenset[str] = frozenset()) -> list[Line
             ln.family = match_family(text, words, disabled)
         ln.prose = (words >= lex["min_words"] and ln.sentence) or words >= lex["long_words"]
         lines.append(ln)
+    if "faq" not in disabled:
+        mark_faq_headings(lines)
     return lines
+
+
+FAQ_PAIRS = 2   # questions, each with its answer, that make an unnamed heading an FAQ's
+
+
+def mark_faq_headings(lines: list[Line]) -> None:
+    """An FAQ under a heading in words no pattern knows ("Everything you need to know"): a
+    short heading that no family names, after some article text, followed by nothing but
+    questions and their answers (FAQ_PAIRS at least) up to a line a family names or the end.
+    Whether it closes the article is then decided as for any FAQ heading (an article that
+    asks questions of its own keeps it: appended_faq)."""
+    prose_before = 0
+    for ln in lines:
+        if (prose_before >= 2 and ln.family is None and ln.words <= 10 and not ln.sentence
+                and not ln.question and not ln.quoted and not ln.link_only
+                and qa_pairs(lines, ln.index + 1) >= FAQ_PAIRS):
+            ln.family, ln.faq_by_shape = "faq", True
+        if ln.prose and ln.family is None:
+            prose_before += 1
+
+
+def qa_pairs(lines: list[Line], start: int) -> int:
+    """Question-and-answer pairs from `start` up to a line a family names (or the end); 0 when
+    anything else stands there: a line before the first question, a question left unanswered."""
+    pairs, answered = 0, True
+    for ln in lines[start:]:
+        if ln.family is not None:
+            break
+        if ln.question and not ln.quoted:
+            if not answered:
+                return 0
+            pairs, answered = pairs + 1, False
+        elif pairs == 0:
+            return 0
+        else:
+            answered = True
+    return pairs if answered else 0
 
 
 def is_body_candidate(ln: Line) -> bool:
@@ -575,12 +615,17 @@ def tail_is_footer(lines: list[Line], at: int, answers_allowed: bool) -> bool:
 
 
 def appended_faq(lines: list[Line], body_start: int, at: int) -> bool:
-    """An FAQ heading closes the article only when the article before it asks no questions
-    of its own (an explainer written as questions keeps its FAQ). A question that a family
-    names ("Read more: Why are bridges closing?") is a link, not the article asking."""
+    """An FAQ heading closes the article when article text comes before it. A heading found
+    only by the questions under it (mark_faq_headings) must also follow an article that asks
+    no questions of its own: an interview or an explainer written as questions goes on in
+    questions. One named as an FAQ ("Frequently asked questions") closes even those. A
+    question that a family names ("Read more: Why are bridges closing?") is a link, not the
+    article asking."""
     before = lines[body_start:at]
-    return (sum(1 for ln in before if is_body_candidate(ln)) >= 2
-            and not any(ln.question and not ln.quoted and ln.family is None for ln in before))
+    if sum(1 for ln in before if is_body_candidate(ln)) < 2:
+        return False
+    return not lines[at].faq_by_shape or not any(
+        ln.question and not ln.quoted and ln.family is None for ln in before)
 
 
 def footer_start(lines: list[Line], start: int, end: int, protected: set[int],

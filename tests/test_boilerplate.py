@@ -249,6 +249,28 @@ POSITIVE = [
                            "harbour board will respond."),
     ("ai_summary", "foot", "This article was generated with the help of AI and reviewed by our "
                            "editorial team."),
+    ("ai_summary", "foot", "Ultimately, only time will tell how these events will unfold in the "
+                           "coming months."),
+    ("ai_summary", "foot", "All things considered, this is a story worth watching closely as it "
+                           "continues to evolve."),
+    ("ai_summary", "foot", "In this article, we explored the key details, what they mean and what "
+                           "could happen next."),
+    ("inline_related", "mid", "[READ] Ferry fares to rise in spring"),
+    ("inline_related", "mid", "(WATCH) Moment the old pier gave way in the storm"),
+    ("share", "foot", "Share this story, choose your platform!"),
+    ("caption", "mid", "Image for representational purposes only."),
+    ("caption", "mid", "Featured image via Canva"),
+    ("disclosure", "mid", "This post may contain affiliate links. If you buy through them, we may "
+                          "earn a small commission at no extra cost to you."),
+    ("disclosure", "foot", "Disclaimer: This content is for informational purposes only and should "
+                           "not be considered financial, legal or medical advice."),
+    ("disclosure", "mid", "Dieser Artikel enthält Affiliate-Links."),
+    ("tip_line", "foot", "Got a story tip? Email news@harbourgazette.example or WhatsApp us on "
+                         "+44 7700 900000"),
+    ("post_appeared", "foot", "This story has not been edited by Harbour Gazette staff and is "
+                              "auto-generated from a syndicated feed."),
+    ("newsletter", "foot", "Want more stories like this? Subscribe to the Harbour Gazette morning "
+                           "email."),
 ]
 
 
@@ -342,6 +364,17 @@ NEGATIVE = [
     ("ai_summary", ["The report was written by a committee using data from the harbour board."]),
     ("ai_summary", ["As the investigation continues, the harbour police have asked witnesses to "
                     "come forward."]),
+    ("ai_summary", ["Ultimately, only time will tell whether the new sea wall holds."]),
+    ("ai_summary", ["In this article the paper's readers' editor answers complaints about the "
+                    "pier coverage."]),
+    ("inline_related", ["[Read] the full ruling below, the court said in its statement."]),
+    ("share", ["Share this story with a friend who needs it, the charity's director said."]),
+    ("caption", ["The featured image of the festival poster shows a heron over the harbour."]),
+    ("disclosure", ["The regulator fined the site over hidden affiliate links in its reviews."]),
+    ("disclosure", ["“We may earn less this year,” the ferry company's chief executive warned."]),
+    ("tip_line", ["Have a tip for first-time boat buyers? Start saving early, the club says."]),
+    ("post_appeared", ["The story had not been edited by senior staff, the inquiry heard."]),
+    ("post_appeared", ["The story was taken from a wire service, the harbour inquiry heard."]),
 ]
 
 
@@ -737,13 +770,66 @@ def test_quoted_faq_heading_after_an_intro_stays_an_example():
     assert_body_intact(doc)
 
 
-def test_explainer_written_as_questions_keeps_its_faq():
-    explainer = [TITLE, BODY[0], "What is changing?", BODY[1], "Who pays for it?", BODY[2],
-                 "Frequently asked questions", "Will the pier close again?",
-                 "Only for safety checks, which the council says will be announced in advance "
-                 "to boat owners."]
-    doc = clean(explainer)
-    assert kept(doc) == explainer[1:]
+EXPLAINER = [TITLE, BODY[0], "What is changing?", BODY[1], "Who pays for it?", BODY[2]]
+FAQ_PAIR = ["Will the pier close again?",
+            "Only for safety checks, which the council says will be announced in advance to "
+            "boat owners."]
+
+
+def test_explainer_written_as_questions_loses_an_faq_named_as_one():
+    doc = clean(EXPLAINER + ["Frequently asked questions", *FAQ_PAIR])
+    assert kept(doc) == EXPLAINER[1:]
+
+
+def test_explainer_written_as_questions_keeps_its_questions_under_an_unnamed_heading():
+    article_ = EXPLAINER + ["The next steps", *FAQ_PAIR, "And the fares?", BODY[0]]
+    assert kept(clean(article_)) == article_[1:]
+
+
+UNNAMED_FAQ = ["Everything You Need to Know", "What does this mean for boat owners?",
+               "In short, moorings may cost more next year, as explained above, and the waiting "
+               "list may grow.",
+               "Is there an official response?", "The harbour board has been asked for comment "
+               "and is expected to publish its own figures later this week."]
+
+
+def test_faq_under_a_heading_no_pattern_knows_is_an_faq():
+    doc = clean(article(foot=UNNAMED_FAQ))
+    assert kept(doc) == BODY
+    assert removed(doc)[UNNAMED_FAQ[0]] == "boilerplate.faq"
+
+
+def test_unnamed_heading_with_one_question_or_article_text_after_stays():
+    one_pair = UNNAMED_FAQ[:3]
+    assert kept(clean(article(foot=one_pair + [BODY[0]]))) == BODY + one_pair + [BODY[0]]
+    # the questions are the article's own when it asked some before
+    asking = [TITLE, BODY[0], "Why now?", BODY[1], *UNNAMED_FAQ]
+    assert kept(clean(asking)) == asking[1:]
+
+
+def test_interview_in_questions_keeps_its_title_and_questions():
+    interview = [TITLE, "Why did you take the job?", "Because the harbour needed someone who "
+                 "knew the boats and the people who work them, she said.",
+                 "What comes first?", "The pier, and then the ferry timetable, which has not "
+                 "changed in twenty years despite the new estates up the hill."]
+    doc = clean(interview)
+    assert kept(doc) == interview[1:] and doc.title == TITLE
+
+
+def test_takeaways_heading_after_the_story_takes_its_bullets():
+    foot = ["Key Takeaways", "• The situation is still developing.",
+            "• Authorities are expected to release more details soon."]
+    doc = clean(article(foot=foot))
+    assert kept(doc) == BODY
+    assert removed(doc)["Key Takeaways"] == "boilerplate.digest"
+
+
+def test_takeaways_box_inside_the_story_and_a_closing_section_stay():
+    mid = ["Key takeaways", "• The pier reopens in June.", "• Fares stay the same."]
+    assert kept(clean(article(mid=mid))) == article(mid=mid)[1:]
+    foot = ["Conclusion", "The council will decide on the second phase in the spring, after the "
+            "consultation closes."]
+    assert kept(clean(article(foot=foot))) == BODY + foot
 
 
 def test_sources_heading_takes_its_link_list():
