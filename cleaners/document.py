@@ -105,7 +105,7 @@ class Document:
     flags: list[str] = field(default_factory=list)
     edits: list[Edit] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
-    structured: bool = False     # the structure stage has run (the template pre-pass runs it)
+    done: list[str] = field(default_factory=list)   # stages the template pre-pass ran already
 
     @classmethod
     def new(cls, source: str, origin: Origin, **kw: Any) -> "Document":

@@ -32,6 +32,10 @@ STAGES: list[tuple[str, Callable[[Document, "Context"], None]]] = [
     (language.STAGE, language.apply),
     (quality.STAGE, quality.apply),
 ]
+# The first stages, which need nothing learned across documents: the template pre-pass runs
+# them (and counts the lines as they leave them), and the clean pass goes on from there
+# (`Document.done`). Every repair they make is logged once.
+PRE_STAGES = STAGES[:2]
 
 
 @dataclass
@@ -55,6 +59,8 @@ def clean_document(doc: Document, ctx: Context, timeout: float | None = None) ->
     `timeout` (seconds) is checked between stages; cleaners.limits also interrupts a stage."""
     deadline = time.perf_counter() + timeout if timeout else None
     for name, stage in STAGES:
+        if name in doc.done:
+            continue
         if deadline is not None and time.perf_counter() > deadline:
             return Outcome(doc, False, [Reason("pipeline", "timeout", f"took over {timeout:g} s")])
         stopped = run_stage(doc, ctx, name, stage)

@@ -28,13 +28,13 @@ from itertools import repeat
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
-from cleaners import dedup, readers, recover, structure, template_ledger, templates
+from cleaners import dedup, readers, recover, template_ledger, templates
 from cleaners import lock as clean_lock
 from cleaners.config import Config, load_config
 from cleaners.document import Document, Reason, rejection_record
 from cleaners.limits import DocTimer, retry_io
 from cleaners.memory import release_free_memory
-from cleaners.pipeline import Context
+from cleaners.pipeline import PRE_STAGES, Context
 from cleaners.state import StateStore, sha1_of
 from cleaners.writer import dumps, remove_stale_temporaries, shard_name, write_lines_atomic
 
@@ -244,26 +244,30 @@ def scan_groups(batches: list[Batch], units_per_group: int = SCAN_GROUP_UNITS) -
 
 def scan_batch(raw_dir: Path, items: list[readers.WorkItem], cfg: Config,
                units: Iterable[Document | readers.Rejected] | None = None) -> Any:
-    """Count line keys per site over a batch (read + structure only) for template learning;
-    `units`: the items already being read (see read_and_keep)."""
-    def structured() -> Iterator[Document]:
-        for unit in units if units is not None else _read_items(raw_dir, items, cfg):
-            if isinstance(unit, Document) and structure_once(unit, cfg):
-                yield unit
-    return templates.scan(structured())
+    """Count line keys per site over a batch for template learning, on the documents as the
+    first stages leave them (pipeline.PRE_STAGES); `units`: the items already being read and
+    run through those stages (see read_and_keep)."""
+    def prepared() -> Iterator[Document]:
+        if units is not None:
+            yield from (u for u in units if isinstance(u, Document) and len(u.done) == len(PRE_STAGES))
+            return
+        with DocTimer(cfg.run.doc_timeout_seconds) as timer:
+            for unit in _read_items(raw_dir, items, cfg):
+                if isinstance(unit, Document) and run_pre_stages(unit, cfg, timer):
+                    yield unit
+    return templates.scan(prepared())
 
 
-def structure_once(doc: Document, cfg: Config) -> bool:
-    """The structure stage, run by the pre-pass so that the clean pass need not run it again
-    (the document remembers it ran: `Document.structured`); False when it failed, which the
-    clean pass, running it again, then reports as the stage's error."""
-    started = time.perf_counter()
-    try:
-        structure.apply(doc, Context(cfg))
-    except Exception:  # noqa: BLE001 - the cleaning pass reports it properly
-        return False
-    finally:
-        doc.timings[structure.STAGE] = doc.timings.get(structure.STAGE, 0.0) + time.perf_counter() - started
+def run_pre_stages(doc: Document, cfg: Config, timer: DocTimer) -> bool:
+    """The pipeline's first stages (PRE_STAGES) on `doc`, under the document time limit, each
+    added to `doc.done` when it went through: the clean pass skips those. False when one
+    stopped the document (an error, a timeout): the clean pass runs that stage again and
+    reports it as its own."""
+    ctx = Context(cfg)
+    for stage in PRE_STAGES:
+        if not timer.clean_all([doc], ctx, stages=[stage])[0].kept:
+            return False
+        doc.done.append(stage[0])
     return True
 
 
@@ -290,24 +294,27 @@ def units_file(work_dir: Path, batch_index: int) -> Path:
 
 def read_and_keep(raw_dir: Path, work_dir: Path, items: list[readers.WorkItem], cfg: Config,
                   segments: list[tuple[int | None, int]]) -> Iterator[Document | readers.Rejected]:
-    """The units of `items` in order; those of each whole batch also pickled to its units
-    file (which only appears once complete) as the structure stage leaves them: the clean
-    pass goes on from there."""
+    """The units of `items` in order, run through the first stages (run_pre_stages); those of
+    each whole batch also pickled so to its units file (which only appears once complete):
+    the clean pass goes on from there."""
     start = 0
-    for batch_index, count in segments:
-        chunk, start = items[start:start + count], start + count
-        if batch_index is None:
-            yield from _read_items(raw_dir, chunk, cfg)
-            continue
-        path = units_file(work_dir, batch_index)
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "wb") as out:
-            for unit in _read_items(raw_dir, chunk, cfg):
-                if isinstance(unit, Document):
-                    structure_once(unit, cfg)
-                pickle.dump(unit, out, pickle.HIGHEST_PROTOCOL)
-                yield unit
-        os.replace(tmp, path)
+    with DocTimer(cfg.run.doc_timeout_seconds) as timer:
+        for batch_index, count in segments:
+            chunk, start = items[start:start + count], start + count
+            out = None
+            if batch_index is not None:
+                path = units_file(work_dir, batch_index)
+                tmp = path.with_name(path.name + ".tmp")
+                out = open(tmp, "wb")
+            with out if out is not None else nullcontext():
+                for unit in _read_items(raw_dir, chunk, cfg):
+                    if isinstance(unit, Document):
+                        run_pre_stages(unit, cfg, timer)
+                    if out is not None:
+                        pickle.dump(unit, out, pickle.HIGHEST_PROTOCOL)
+                    yield unit
+            if out is not None:
+                os.replace(tmp, path)
 
 
 def batch_units(raw_dir: Path, work_dir: Path, batch: Batch, cfg: Config) -> Iterator[Document | readers.Rejected]:

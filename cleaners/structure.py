@@ -33,8 +33,6 @@ def split_paragraphs(text: str) -> list[str]:
 
 
 def apply(doc: Document, ctx) -> None:
-    if doc.structured:      # the template pre-pass ran it, and kept the document as it left
-        return
     if not doc.paragraphs:
         doc.paragraphs = [Paragraph(t) for t in split_paragraphs(doc.raw_text)]
     for i, p in enumerate(doc.paragraphs):
@@ -45,4 +43,3 @@ def apply(doc: Document, ctx) -> None:
                      before=p.text, after=tidy)
             p.text = tidy
     doc.paragraphs = [p for p in doc.paragraphs if p.text]
-    doc.structured = True

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from pathlib import Path
 
 from cleaners.config import Config
-from cleaners.document import Document
+from cleaners.document import Document, Paragraph
 from cleaners.run import run_local
 from dedup_helpers import article
 
@@ -104,7 +105,39 @@ def test_the_clean_pass_uses_the_units_the_scan_read(tmp_path):
     kept = list(batch_units(raw, work, first, cfg))
     assert [u.source for u in kept] == fresh
     assert all(getattr(u, "raw_text", "") != "changed" for u in kept)
-    # kept as the scan's structure stage left them: split into paragraphs, marked as done
+    # kept as the scan's first stages left them: split into paragraphs, those stages done
     docs = [u for u in kept if isinstance(u, Document)]
-    assert docs and all(u.structured and u.paragraphs for u in docs)
+    assert docs and all(u.done == ["structure", "unicode"] and u.paragraphs for u in docs)
     assert any(hasattr(u, "paragraphs") for u in kept)
+
+
+def test_the_clean_pass_skips_the_stages_the_pre_pass_ran():
+    from cleaners.document import Origin
+    from cleaners.limits import DocTimer
+    from cleaners.pipeline import Context, clean_document
+
+    def doc(done):
+        d = Document.new("a.txt", Origin(path="a.txt"), raw_text="x")
+        d.paragraphs = [Paragraph("Harbour  ferry returns next month after the long winter "
+                                  "repairs to its hull and engines, the operator said.")]
+        d.done = list(done)
+        return d
+    for clean in (lambda d: clean_document(d, Context()),
+                  lambda d: DocTimer(5).clean_all([d], Context())[0]):
+        skipped, run = clean(doc(["structure"])).doc, clean(doc([])).doc
+        assert "  " in skipped.paragraphs[0].text and not [e for e in skipped.edits if e.stage == "structure"]
+        assert "  " not in run.paragraphs[0].text and [e for e in run.edits if e.stage == "structure"]
+
+
+def test_a_pre_stage_that_stops_is_not_marked_done(monkeypatch):
+    from cleaners import run as R
+    from cleaners.document import Origin
+    from cleaners.limits import DocTimer
+
+    def slow(doc, ctx):
+        time.sleep(2)
+    monkeypatch.setattr(R, "PRE_STAGES", [R.PRE_STAGES[0], ("unicode", slow)])
+    d = Document.new("a.txt", Origin(path="a.txt"), raw_text="Harbour ferry returns.")
+    with DocTimer(0.2) as timer:
+        assert R.run_pre_stages(d, Config(), timer) is False
+    assert d.done == ["structure"]      # the clean pass runs unicode again, and reports it

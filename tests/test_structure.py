@@ -27,22 +27,6 @@ def test_html_paragraphs_keep_their_kinds():
     assert [(p.text, p.kind) for p in d.paragraphs] == [("Heading", "h"), ("item", "li")]
 
 
-def test_a_structured_document_is_not_structured_again():
-    d = _run("Two  spaces here.")
-    assert d.structured and len(d.edits) == 1
-    d.paragraphs[0].text = "Edited  later."   # by a later stage, say: structure leaves it alone
-    structure.apply(d, Context())
-    assert d.paragraphs[0].text == "Edited  later." and len(d.edits) == 1
-
-
-def test_a_document_not_yet_structured_is_structured():
-    d = Document.new("a.txt", Origin(path="a.txt"), raw_text="x")
-    d.paragraphs = [Paragraph("Two  spaces.")]      # split by a reader, not tidied yet
-    assert not d.structured
-    structure.apply(d, Context())
-    assert d.paragraphs[0].text == "Two spaces." and d.structured
-
-
 from hypothesis import given, settings, strategies as st  # noqa: E402
 
 
