@@ -460,7 +460,9 @@ def is_body_candidate(ln: Line) -> bool:
 
 _SUBJECT = re.compile(r"^(?:the |die |der |das |le |la |les |el |los |il |lo |o |a |de |het )?"
                       r"(.{3,60}?) (?:is|are|ist|est|es|è|é|is een)\b", re.I)
-_LABELLED = re.compile(r"^(?:about|über|à propos|sobre|chi siamo|over ons)\b[^:|–—]{0,50}[:|–—]", re.I)
+_LABELLED = re.compile(r"^(?:about|über|à propos|sobre|chi siamo|over ons|over de auteur|"
+                       r"sull'autore|sull'autrice|zum autor|zur autorin|our (?:editorial )?standards|"
+                       r"our principles)\b[^:|–—]{0,50}[:|–—]", re.I)
 
 
 def names_the_publisher(ln: Line, lines: list[Line], host: str | None) -> bool:
@@ -1011,9 +1013,11 @@ def footer_line(ln: Line, plan: Plan, ev: Evidence, protected: set[int], on, har
 def _list_item(ln: Line) -> bool:
     """Could the line be an entry of a related/sources list (a short headline or a link)? A
     headline ends without a full stop: "Attendance: 4,812." under an ad slot's "Promoted
-    Stories" is the story's own line."""
+    Stories" is the story's own line, and so is a line introducing an example ("... such as:")."""
     if ln.link_only:
         return True
+    if ln.intro:    # "Visitors will find captions such as:" introduces the story's own example
+        return False
     return not (ln.prose and not ln.quoted) and ln.words <= 30 and not ln.text.endswith(".")
 
 

@@ -271,6 +271,46 @@ POSITIVE = [
                               "auto-generated from a syndicated feed."),
     ("newsletter", "foot", "Want more stories like this? Subscribe to the Harbour Gazette morning "
                            "email."),
+    ("newsletter", "foot", "Download the Harbour Gazette app for breaking news alerts. Available on "
+                           "the App Store and Google Play."),
+    ("newsletter", "foot", "Zapisz się do newslettera"),
+    ("follow", "foot", "Listen to our daily news podcast on Apple Podcasts, Spotify or wherever "
+                       "you get your podcasts."),
+    ("follow", "foot", "Folgen Sie Hafenblatt auf Instagram, Facebook und TikTok."),
+    ("follow", "foot", "Följ oss på Facebook och Instagram"),
+    ("ad_label", "mid", "AD  LOADING..."),
+    ("ad_label", "mid", "Reklama"),
+    ("ad_label", "mid", "– Artikel wird unterhalb fortgesetzt –"),
+    ("caption", "mid", "FILE PHOTO: The harbour office is seen in Portsmouth. REUTERS/Jan Berg/File "
+                       "Photo"),
+    ("caption", "mid", "(Photo by Jan Berg/Getty Images) | Expand"),
+    ("caption", "mid", "PHOTO: Supporters gathered outside the courthouse. (ABC News: Jan Berg)"),
+    ("caption", "mid", "Bildquelle: picture alliance/dpa | Jan Berg"),
+    ("comments", "foot", "Comments are moderated and must follow our community guidelines. We "
+                         "reserve the right to remove any comment."),
+    ("comments", "foot", "Reageer op dit artikel"),
+    ("credit", "foot", "With inputs from agencies"),
+    ("caption", "mid", "Zdroj: ČTK"),
+    ("ad_label", "mid", "Advertisement ▼"),
+    ("ad_label", "mid", "Our partners"),
+    ("about", "foot", "Sull'autore: Giulia Ferri è una giornalista con sede a Bologna."),
+    ("powered_by", "foot", "Blog at WordPress.com."),
+    ("powered_by", "foot", "Tecnologia do Blogger."),
+    ("share", "foot", "Like Loading..."),
+    ("data_credit", "foot", "Odds and lines provided by ScoreBet. Please gamble responsibly. 18+ | "
+                            "T&Cs apply."),
+    ("data_credit", "foot", "Quotes delayed at least 15 minutes. Market data provided by "
+                            "Interactive Data."),
+    ("tip_line", "foot", "Send obituaries to obits@harbourgazette.example or call 555-0142."),
+    ("ai_summary", "foot", "In summary, the situation remains fluid and it will be important to "
+                           "watch how events unfold in the coming weeks."),
+    ("post_appeared", "foot", "This story has been published from a wire agency feed without "
+                              "modifications to the text."),
+    ("byline", "head", "Updated 3 hours ago"),
+    ("comments", "foot", "Have your say: Log in or register to comment."),
+    ("about", "foot", "Our Standards: The Thomson Reuters Trust Principles."),
+    ("newsletter", "foot", "By signing up, you agree to our Privacy Policy and Terms of Use."),
+    ("follow", "foot", "Watch Harbour TV News live weeknights at 5, 6 and 11."),
 ]
 
 
@@ -375,6 +415,23 @@ NEGATIVE = [
     ("tip_line", ["Have a tip for first-time boat buyers? Start saving early, the club says."]),
     ("post_appeared", ["The story had not been edited by senior staff, the inquiry heard."]),
     ("post_appeared", ["The story was taken from a wire service, the harbour inquiry heard."]),
+    ("post_appeared", ["The story was published from a news agency feed by mistake, the editor "
+                       "said."]),
+    ("data_credit", ["The data was provided by the harbour board, which keeps a record of every "
+                     "crossing."]),
+    ("data_credit", ["Prices are delayed by 15 minutes on the old ticker, traders complained."]),
+    ("tip_line", ["Send your letters to the council before Friday, the mayor urged residents."]),
+    ("ai_summary", ["In summary, the situation remains difficult for the fishermen, who have lost "
+                    "half their catch."]),
+    ("follow", ["Listen to the podcast episode where the mayor explains her plan for the pier."]),
+    ("share", ["Like this one, most of the ferries on the crossing are more than forty years old."]),
+    ("about", ["Keller ist Redakteur im Ressort Wirtschaft, sagte die Sprecherin des Verlags."]),
+    ("ad_label", ["Our partners in the harbour trust have paid for the new crane, the council said."]),
+    ("caption", ["Quelle der Zahlen ist das Hafenamt, das jede Überfahrt zählt."]),
+    ("byline", ["Two hours ago the pier was still open to walkers and anglers, the coastguard said."]),
+    ("follow", ["Watch Harbour TV live every day, the council said, to see the new crane at work."]),
+    ("newsletter", ["By signing up, you agree to give the club first refusal on moorings, the "
+                    "secretary said."]),
 ]
 
 
@@ -830,6 +887,19 @@ def test_takeaways_box_inside_the_story_and_a_closing_section_stay():
     foot = ["Conclusion", "The council will decide on the second phase in the spring, after the "
             "consultation closes."]
     assert kept(clean(article(foot=foot))) == BODY + foot
+
+
+def test_a_removed_list_heading_does_not_take_the_line_introducing_an_example():
+    intro = ("Each picture is shown with its own label, copied from the sleeve. Visitors will "
+             "find captions such as:")
+    doc = clean(article(mid=["Promoted Stories", intro, "Photo: the night shift, winter 1979"]))
+    assert intro in kept(doc) and "Promoted Stories" not in kept(doc)
+
+
+def test_author_box_heading_and_bio_after_the_story_go():
+    foot = ["Über den Autor", "Jonas Keller ist Redakteur im Ressort Wirtschaft und lebt in Hamburg."]
+    doc = clean(article(foot=foot))
+    assert kept(doc) == BODY and removed(doc)[foot[1]] == "boilerplate.about"
 
 
 def test_sources_heading_takes_its_link_list():

@@ -34,6 +34,13 @@ def test_first_line_headline_becomes_title_and_leaves_the_body():
     assert (edit.rule_id, edit.action, edit.before) == ("metadata.title_line", "to_metadata", TITLE)
 
 
+def test_relative_time_stamp_repeated_in_the_header_is_not_the_title():
+    # "Updated 3 hours ago" sits inside the date line above it: it must not win as the
+    # headline the page "repeats"
+    doc = run(["2024-12-07 — Updated 2 hours ago", TITLE, "Updated 3 hours ago", LEDE, SECOND])
+    assert doc.title == TITLE
+
+
 def test_headline_with_final_period_is_a_title():
     title = "Islanders are leaving the north as the ferry company fails to keep its timetable."
     doc = run([title, LEDE])
