@@ -311,6 +311,37 @@ POSITIVE = [
     ("about", "foot", "Our Standards: The Thomson Reuters Trust Principles."),
     ("newsletter", "foot", "By signing up, you agree to our Privacy Policy and Terms of Use."),
     ("follow", "foot", "Watch Harbour TV News live weeknights at 5, 6 and 11."),
+    ("paywall", "mid", "You have 2 free articles left this month. Subscribe now for unlimited "
+                       "access."),
+    ("paywall", "mid", "We noticed you're using an ad blocker. Please consider disabling it or "
+                       "subscribing to support local journalism."),
+    ("paywall", "foot", "Commenting is available to subscribers only. Subscribe or log in to join "
+                        "the discussion."),
+    ("paywall", "foot", "Thank you for reading Harbour Gazette. Subscribe to continue reading."),
+    ("paywall", "head", "Subscribe for $1 a week ›"),
+    ("page_notice", "mid", "Please turn on JavaScript in your browser to see the latest updates."),
+    ("page_notice", "mid", "The video player is currently playing an ad. You can skip the ad in 5 "
+                           "sec with a mouse or keyboard"),
+    ("page_notice", "mid", "Show key events only"),
+    ("editorial_note", "foot", "Editor’s note: This story has been corrected to fix a misspelled "
+                               "name."),
+    ("editorial_note", "foot", "This article was translated from Spanish by the Harbour Gazette "
+                               "staff."),
+    ("editorial_note", "foot", "Published in the print edition of the March 2024 issue."),
+    ("support", "foot", "Harbour Gazette is reader-supported. When you give, you help keep our "
+                        "reporting free for everyone."),
+    ("ai_summary", "foot", "Hopefully through this article, readers have more useful information. "
+                           "Wish you a nice day!"),
+    ("ai_summary", "foot", "Above is the information about this issue, hope it will be helpful to "
+                           "you. Thank you for reading!"),
+    ("ai_summary", "foot", "AI-generated summary. This summary was created with artificial "
+                           "intelligence and may contain errors."),
+    ("inline_related", "mid", "LEE TAMBIÉN ▶ Ferry fares to rise in spring"),
+    ("caption", "mid", "Illustration photo. (Source: Internet)"),
+    ("caption", "mid", "Video: Harbour Gazette newsroom"),
+    ("tags", "foot", "Trending tags: #Harbour #Ferry #Budget"),
+    ("copyright", "foot", "Hak Cipta © 2025 Harbour Gazette. Seluruh hak cipta dilindungi."),
+    ("ui_prompt", "head", "Text size A A A | Print this page | Listen"),
 ]
 
 
@@ -428,6 +459,12 @@ NEGATIVE = [
     ("about", ["Keller ist Redakteur im Ressort Wirtschaft, sagte die Sprecherin des Verlags."]),
     ("ad_label", ["Our partners in the harbour trust have paid for the new crane, the council said."]),
     ("caption", ["Quelle der Zahlen ist das Hafenamt, das jede Überfahrt zählt."]),
+    ("ui_prompt", ["Print and email versions of the timetable are available from the harbour office."]),
+    ("paywall", ["Most readers who hit a paywall simply leave, a study of 60 newspapers found."]),
+    ("editorial_note", ["The council said an earlier version of the plan misstated the cost of "
+                        "the pier."]),
+    ("ai_summary", ["We hope readers will find the new timetable useful, the operator said."]),
+    ("page_notice", ["Refresh the page if the map does not load, the council advised residents."]),
     ("byline", ["Two hours ago the pier was still open to walkers and anglers, the coastguard said."]),
     ("follow", ["Watch Harbour TV live every day, the council said, to see the new crane at work."]),
     ("newsletter", ["By signing up, you agree to give the club first refusal on moorings, the "

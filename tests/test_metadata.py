@@ -41,6 +41,11 @@ def test_relative_time_stamp_repeated_in_the_header_is_not_the_title():
     assert doc.title == TITLE
 
 
+def test_toolbar_row_above_the_headline_is_not_the_title():
+    doc = run(["Text size A A A | Print this page | Listen", TITLE, LEDE, SECOND])
+    assert doc.title == TITLE
+
+
 def test_headline_with_final_period_is_a_title():
     title = "Islanders are leaving the north as the ferry company fails to keep its timetable."
     doc = run([title, LEDE])
