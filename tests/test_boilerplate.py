@@ -460,6 +460,9 @@ NEGATIVE = [
     ("ad_label", ["Our partners in the harbour trust have paid for the new crane, the council said."]),
     ("caption", ["Quelle der Zahlen ist das Hafenamt, das jede Überfahrt zählt."]),
     ("ui_prompt", ["Print and email versions of the timetable are available from the harbour office."]),
+    ("sources", ["Sources close to the harbour board said the pier would reopen in June."]),
+    ("backtop", ["Back to the top of the agenda came the ferry timetable, the chair said."]),
+    ("faq", ["Frequently asked questions about the ferry were answered at the public meeting."]),
     ("paywall", ["Most readers who hit a paywall simply leave, a study of 60 newspapers found."]),
     ("editorial_note", ["The council said an earlier version of the plan misstated the cost of "
                         "the pier."]),
@@ -1137,6 +1140,13 @@ def test_every_removal_is_logged_with_its_rule():
 def test_catalogue_families_have_patterns_and_notes():
     for fam in boilerplate.catalogue():
         assert fam.regexes and fam.note and fam.max_words > 0
+
+
+def test_every_family_has_a_positive_and_a_negative_example():
+    with_positive = {family for family, _, _ in POSITIVE}
+    with_negative = {family for family, _ in NEGATIVE} | {family for family, _ in CLOSING_LOOKALIKES}
+    names = {fam.name for fam in boilerplate.catalogue()}
+    assert names - with_positive == set() and names - with_negative == set()
 
 
 # ---- fast paths agree with the plain matching rule ------------------------------------------
