@@ -37,7 +37,7 @@ PATTERNS = Path(__file__).parent / "patterns"
 # Families a page sets between any two paragraphs, wherever they fall: figures' captions, ad
 # slots, links to other stories. Between a sentence ending in ':' and its example they are
 # not the example.
-INSERTED = ("caption", "ad_label", "inline_related")
+INSERTED = ("caption", "ad_label", "inline_related", "paywall", "page_notice")
 
 # Families decided in code (no phrase list); named here so they can be disabled like the rest.
 STRUCTURAL = ("title_repeat", "menu", "share_row", "link_line", "symbol_line", "template",

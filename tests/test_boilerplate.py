@@ -342,6 +342,41 @@ POSITIVE = [
     ("tags", "foot", "Trending tags: #Harbour #Ferry #Budget"),
     ("copyright", "foot", "Hak Cipta © 2025 Harbour Gazette. Seluruh hak cipta dilindungi."),
     ("ui_prompt", "head", "Text size A A A | Print this page | Listen"),
+    ("nav", "head", "Skip to recipe ↓"),
+    ("paywall", "head", "Sign in with Google"),
+    ("paywall", "mid", "Sign in with Google to keep reading — it's free"),
+    ("paywall", "mid", "You've been signed out. Sign back in to continue."),
+    ("paywall", "foot", "Kia ora, local journalism matters. Register for free to keep reading "
+                        "Harbour Gazette."),
+    ("page_notice", "mid", "Open in the Harbour Gazette app for a better experience ›"),
+    ("page_notice", "mid", "Get the full experience: OPEN APP"),
+    ("page_notice", "foot", "Was this article helpful? Yes No"),
+    ("page_notice", "foot", "Spotted a mistake? Let us know via the report form."),
+    ("press_release", "foot", "Media Contact:"),
+    ("press_release", "foot", "This press release contains forward-looking statements within the "
+                              "meaning of the Private Securities Litigation Reform Act of 1995."),
+    ("press_release", "foot", "Copyright Harbour Gazette. Distributed by Harbour Newswire. All "
+                              "trademarks are the property of their respective owners."),
+    ("caption", "mid", "(PRNewsfoto/Harbour Gazette)"),
+    ("caption", "mid", "High-resolution images are available for download in the Harbour Gazette "
+                       "media kit."),
+    ("caption", "mid", "Image used for representational purpose only. (Pixabay)"),
+    ("newsletter", "foot", "🔔 Turn on notifications to get the latest from Harbour Gazette "
+                           "delivered straight to your browser."),
+    ("post_appeared", "foot", "(Except for the headline, this story has not been edited by Harbour "
+                              "Gazette staff and is published from a syndicated feed.)"),
+    ("follow", "foot", "Catch all the Business News, Market News, Breaking News Events and Latest "
+                       "News Updates on Harbour Gazette."),
+    ("follow", "foot", "Want to see more of Harbour Gazette in your Google search results? Add us "
+                       "as a preferred source."),
+    ("disclosure", "foot", "As an Amazon Associate Harbour Gazette earns from qualifying purchases."),
+    ("disclosure", "foot", "Investments in securities market are subject to market risks. Read all "
+                           "the related documents carefully before investing."),
+    ("inline_related", "mid", "You may also like • Ferry fares to rise in spring"),
+    ("ad_label", "mid", "Check price on Amazon"),
+    ("ad_label", "mid", "ADVT"),
+    ("ai_summary", "foot", "For more such entertainment news, keep watching this space!"),
+    ("comments", "foot", "Have your say: comments are closed on this story."),
 ]
 
 
@@ -459,6 +494,10 @@ NEGATIVE = [
     ("about", ["Keller ist Redakteur im Ressort Wirtschaft, sagte die Sprecherin des Verlags."]),
     ("ad_label", ["Our partners in the harbour trust have paid for the new crane, the council said."]),
     ("caption", ["Quelle der Zahlen ist das Hafenamt, das jede Überfahrt zählt."]),
+    ("press_release", ["Media contact with the family was limited, the police said on Monday."]),
+    ("ad_label", ["Check the price of fuel before you travel, the motoring association said."]),
+    ("page_notice", ["Open in the morning, the harbour café serves fishermen and ferry crews."]),
+    ("disclosure", ["Investments in the harbour are subject to a vote, the council said."]),
     ("ui_prompt", ["Print and email versions of the timetable are available from the harbour office."]),
     ("sources", ["Sources close to the harbour board said the pier would reopen in June."]),
     ("backtop", ["Back to the top of the agenda came the ferry timetable, the chair said."]),
