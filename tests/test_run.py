@@ -129,6 +129,19 @@ def test_the_clean_pass_skips_the_stages_the_pre_pass_ran():
         assert "  " not in run.paragraphs[0].text and [e for e in run.edits if e.stage == "structure"]
 
 
+def test_the_pre_pass_seconds_count_to_the_document_limit():
+    from cleaners.document import Origin
+    from cleaners.limits import DocTimer
+    from cleaners.pipeline import Context
+
+    d = Document.new("a.txt", Origin(path="a.txt"), raw_text="Harbour ferry returns next month.")
+    d.paragraphs = [Paragraph("Harbour ferry returns next month.")]
+    d.done, d.timings = ["structure"], {"structure": 5.0}    # the pre-pass used up the limit
+    with DocTimer(5) as timer:
+        outcome = timer.clean_all([d], Context())[0]
+    assert not outcome.kept and str(outcome.reasons[0]).startswith("pipeline.timeout")
+
+
 def test_a_pre_stage_that_stops_is_not_marked_done(monkeypatch):
     from cleaners import run as R
     from cleaners.document import Origin
