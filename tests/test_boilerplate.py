@@ -377,6 +377,10 @@ POSITIVE = [
     ("ad_label", "mid", "ADVT"),
     ("ai_summary", "foot", "For more such entertainment news, keep watching this space!"),
     ("comments", "foot", "Have your say: comments are closed on this story."),
+    ("ai_summary", "foot", "To sum up, the report sheds light on the key developments and what "
+                           "they could mean going forward."),
+    ("caption", "mid", "Picture courtesy: Supplied"),
+    ("ad_label", "mid", "Paid Partner Content"),
 ]
 
 
