@@ -67,7 +67,7 @@ def rules() -> Rules:
         textual_mdy=re.compile(rf"\b({month_alt})\.? (\d{{1,2}})(?:st|nd|rd|th)?,? (\d{{4}})\b", re.I),
         textual_dmy=re.compile(rf"\b(\d{{1,2}})(?:\.|er|º|°)? (?:de )?({month_alt})\.?,? (?:de )?(\d{{4}})\b", re.I),
         numeric=re.compile(r"\b(\d{1,2})([./])(\d{1,2})\2(\d{4})\b"),
-        glued=re.compile(rf"^\s*(?:(?i:{label_alt})\s*[:=]?\s*)({iso}|(?i:{month_alt})\.? \d{{1,2}},? \d{{4}}|\d{{1,2}}\.? (?i:{month_alt}) \d{{4}})\s*[|·•—–:-]?\s+(?=\S)"),
+        glued=re.compile(rf"^\s*(?:(?i:{label_alt})\s*[:=]?\s*)({iso}|(?i:{month_alt})\.? \d{{1,2}},? \d{{4}}|\d{{1,2}}\.? (?i:{month_alt}) \d{{4}})\s*[|·•—–:»›>/-]?\s+(?=\S)"),
     )
 
 

@@ -381,6 +381,14 @@ POSITIVE = [
                            "they could mean going forward."),
     ("caption", "mid", "Picture courtesy: Supplied"),
     ("ad_label", "mid", "Paid Partner Content"),
+    ("ad_label", "mid", "Sponsored Content:"),
+    ("inline_related", "mid", "[ALSO SEE] Ferry fares to rise in spring"),
+    ("caption", "mid", "📷 PHOTO | AFP"),
+    ("caption", "mid", "Pic: PA Wire"),
+    ("ai_summary", "foot", "To sum up, the developments outlined above reflect the complex "
+                           "challenges facing the community."),
+    ("about", "foot", "The Harbour Gazette has been serving the coast for over "
+                      "100 years. Contact the newsroom at news@harbourgazette.example."),
 ]
 
 

@@ -165,6 +165,18 @@ def test_leaked_date_prefix_glued_to_the_title_line():
     assert doc.date == "2021-06-10" and doc.title == TITLE
 
 
+@pytest.mark.parametrize("separator", ["»", "›", "|", "/"])
+def test_leaked_date_prefix_with_a_separator_before_the_title(separator):
+    doc = run([f" date 2021-06-10 {separator} " + TITLE, LEDE])
+    assert doc.date == "2021-06-10" and doc.title == TITLE
+
+
+def test_a_date_and_byline_line_with_a_separator_is_a_date_line_not_a_glued_date():
+    doc = run(["Published 2021-06-10 » by Jane Smith", TITLE, LEDE])
+    assert metadata.leaked_date_prefix("Published 2021-06-10 » by Jane Smith") is None
+    assert doc.date == "2021-06-10" and doc.title == TITLE
+
+
 @pytest.mark.parametrize("line,iso", [
     ("Published: 17 November 2023", "2023-11-17"),
     ("Updated 2024-02-29 10:30", "2024-02-29"),
