@@ -111,6 +111,11 @@ class Document:
     def new(cls, source: str, origin: Origin, **kw: Any) -> "Document":
         return cls(id=make_id(source), source=source, origin=origin, **kw)
 
+    def done_seconds(self) -> float:
+        """Seconds spent in the stages already done (the template pre-pass): they count to
+        the document's time limit in the clean pass."""
+        return sum(self.timings.get(name, 0.0) for name in self.done)
+
     # ---- the edit log ------------------------------------------------------------------
     def edit(self, stage: str, rule: str, action: str, para: int | None = None,
              span: tuple[int, int] | None = None, before: str = "", after: str = "",

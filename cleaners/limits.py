@@ -83,8 +83,7 @@ class DocTimer:
         `stages`: the pipeline's by default; a stage a document has done already is skipped,
         and the seconds it took there count to the document's limit."""
         outcomes: list[Outcome | None] = [None] * len(docs)
-        # the stages a document has done already (the template pre-pass) count to its limit
-        spent = [sum(d.timings.get(name, 0.0) for name in d.done) for d in docs]
+        spent = [d.done_seconds() for d in docs]     # the pre-pass's stages count too
         alive = list(range(len(docs)))
         for name, stage in pipeline.STAGES if stages is None else stages:
             going_on = []

@@ -57,9 +57,7 @@ def clean_document(doc: Document, ctx: Context, timeout: float | None = None) ->
     """Run every stage on one document; never raises for a problem in the document.
 
     `timeout` (seconds) is checked between stages; cleaners.limits also interrupts a stage."""
-    # the stages the document has done already (the template pre-pass) count to its time
-    done_seconds = sum(doc.timings.get(name, 0.0) for name in doc.done)
-    deadline = time.perf_counter() + timeout - done_seconds if timeout else None
+    deadline = time.perf_counter() + timeout - doc.done_seconds() if timeout else None
     for name, stage in STAGES:
         if name in doc.done:
             continue

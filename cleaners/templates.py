@@ -150,10 +150,12 @@ def as_repaired(doc: Document) -> Document:
     """The document as the cleaning stages will see it after the unicode stage, for counting:
     a page read with the wrong encoding ("âWe were told...â") would otherwise count its
     headline and template lines under keys no cleaned line ever has. Only documents showing
-    the mojibake signature pay for the repair."""
-    if not any(_MOJIBAKE.search(p.text) for p in doc.paragraphs[:EDGE_LINES[0] + 3]):
-        return doc
+    the mojibake signature pay for the repair, and none that went through the stage itself
+    (the run's pre-pass runs it: `Document.done`)."""
     from cleaners import unicode_fix  # ftfy with the stage's settings
+    if unicode_fix.STAGE in doc.done or not any(
+            _MOJIBAKE.search(p.text) for p in doc.paragraphs[:EDGE_LINES[0] + 3]):
+        return doc
     # needs_nothing: no rule of the unicode stage (ftfy's included) can change the paragraph
     fixed = [Paragraph(p.text if unicode_fix.needs_nothing(p.text) else unicode_fix.repaired_text(p.text),
                        p.kind) for p in doc.paragraphs]
